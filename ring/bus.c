@@ -375,14 +375,19 @@ static void vtio_bus_remove(struct device *dev)
 {
 	struct vtio_device *vdev = dev_to_vtio(dev);
 	struct vtio_driver *drv = drv_to_vtio(dev->driver);
+	u8 status;
 
 	vtio_config_set(vdev, &vdev->config_core_enabled, false);
 	cancel_work_sync(&vdev->config_work);
 
 	drv->remove(vdev);
 
-	/* A driver must leave the device reset; make sure it did. */
-	if (vdev->config->get_status(vdev)) {
+	/*
+	 * A driver must leave the device reset; make sure it did.  All ones
+	 * is what a surprise-removed device reads back: nothing to reset.
+	 */
+	status = vdev->config->get_status(vdev);
+	if (status && status != 0xff) {
 		dev_warn(dev, "driver left the device running; resetting it\n");
 		vtio_reset_device(vdev);
 	}
