@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * virtio_net_mq control queue: receive filters, MAC address, announce ack.
+ *
+ * One command is in flight at a time (ctrl_lock).  The device's answer is
+ * polled for a bounded time; a command that is never answered disables
+ * the control queue for good, because the device may still write into the
+ * command's buffers: they are kept until the device is reset in remove.
+ */
+#include <linux/delay.h>
+#include <linux/slab.h>
+
+#include "vnet.h"
+
+#define VNET_CTRL_MAX_OUT	2	/* MAC_TABLE_SET: unicast + multicast */
+
+/* Issue one command and wait for the ack.  Caller holds ctrl_lock. */
+static int vnet_ctrl_send(struct vnet_priv *vi, u8 class, u8 cmd,
+			  struct scatterlist *out, unsigned int nout)
+{
+	struct scatterlist *sgs[VNET_CTRL_MAX_OUT + 2];
+	struct scatterlist hdr_sg, status_sg;
+	struct vnet_ctrl *ctrl = vi->ctrl;
+	unsigned int i, len, spins = 0;
+	unsigned long deadline;
+	int err;
+
+	lockdep_assert_held(&vi->ctrl_lock);
+	if (!vi->cvq)
+		return -EOPNOTSUPP;
+	if (vi->ctrl_dead)
+		return -EIO;
+	if (WARN_ON_ONCE(nout > VNET_CTRL_MAX_OUT))
+		return -EINVAL;
+
+	ctrl->hdr.class = class;
+	ctrl->hdr.cmd = cmd;
+	ctrl->status = VIRTIO_NET_ERR;
+
+	sg_init_one(&hdr_sg, &ctrl->hdr, sizeof(ctrl->hdr));
+	sgs[0] = &hdr_sg;
+	for (i = 0; i < nout; i++)
+		sgs[1 + i] = &out[i];
+	sg_init_one(&status_sg, &ctrl->status, sizeof(ctrl->status));
+	sgs[1 + nout] = &status_sg;
+
+	err = vtio_vq_add_sgs(vi->cvq, sgs, 1 + nout, 1, ctrl, GFP_KERNEL);
+	if (err) {
+		netdev_err(vi->dev, "control command %u.%u: queue add failed: %d\n",
+			   class, cmd, err);
+		return err;
+	}
+	if (unlikely(!vtio_vq_kick(vi->cvq))) {
+		err = -EIO;
+		goto dead;
+	}
+
+	deadline = jiffies + msecs_to_jiffies(VNET_CTRL_TIMEOUT_MS);
+	while (!vtio_vq_get_buf(vi->cvq, &len)) {
+		if (vtio_vq_is_broken(vi->cvq)) {
+			err = -EIO;
+			goto dead;
+		}
+		if (time_after(jiffies, deadline)) {
+			err = -ETIMEDOUT;
+			goto dead;
+		}
+		if (++spins < 1000)
+			cpu_relax();
+		else
+			usleep_range(50, 200);
+	}
+	return ctrl->status == VIRTIO_NET_OK ? 0 : -EIO;
+
+dead:
+	vi->ctrl_dead = true;
+	netdev_err(vi->dev, "control command %u.%u %s; control queue disabled\n",
+		   class, cmd, err == -ETIMEDOUT ?
+		   "not answered in " __stringify(VNET_CTRL_TIMEOUT_MS) " ms" :
+		   "failed: queue broken");
+	return err;
+}
+
+/* A command with at most sizeof(ctrl->data) bytes of payload. */
+int vnet_ctrl_cmd(struct vnet_priv *vi, u8 class, u8 cmd,
+		  const void *data, unsigned int len)
+{
+	struct scatterlist sg;
+	int err;
+
+	if (len > sizeof(vi->ctrl->data))
+		return -EINVAL;
+
+	mutex_lock(&vi->ctrl_lock);
+	if (len) {
+		memcpy(vi->ctrl->data, data, len);
+		sg_init_one(&sg, vi->ctrl->data, len);
+	}
+	err = vnet_ctrl_send(vi, class, cmd, &sg, len ? 1 : 0);
+	mutex_unlock(&vi->ctrl_lock);
+	return err;
+}
+
+int vnet_ctrl_set_mac(struct vnet_priv *vi, const u8 *addr)
+{
+	return vnet_ctrl_cmd(vi, VIRTIO_NET_CTRL_MAC,
+			     VIRTIO_NET_CTRL_MAC_ADDR_SET, addr, ETH_ALEN);
+}
+
+void vnet_ctrl_announce_ack(struct vnet_priv *vi)
+{
+	if (vnet_ctrl_cmd(vi, VIRTIO_NET_CTRL_ANNOUNCE,
+			  VIRTIO_NET_CTRL_ANNOUNCE_ACK, NULL, 0))
+		netdev_warn(vi->dev, "failed to acknowledge the link announcement\n");
+}
+
+/* MAC_TABLE_SET with a kmalloc'd buffer; consumes @buf. */
+static int vnet_ctrl_mac_table(struct vnet_priv *vi, u8 *buf,
+			       size_t uc_len, size_t mc_len)
+{
+	struct scatterlist sg[2];
+	bool was_dead;
+	int err;
+
+	sg_init_one(&sg[0], buf, uc_len);
+	sg_init_one(&sg[1], buf + uc_len, mc_len);
+
+	mutex_lock(&vi->ctrl_lock);
+	was_dead = vi->ctrl_dead;
+	err = vnet_ctrl_send(vi, VIRTIO_NET_CTRL_MAC,
+			     VIRTIO_NET_CTRL_MAC_TABLE_SET, sg, 2);
+	if (!was_dead && vi->ctrl_dead) {
+		/* Still owned by the device until reset. */
+		vi->ctrl_orphan = buf;
+		buf = NULL;
+	}
+	mutex_unlock(&vi->ctrl_lock);
+	kfree(buf);
+	return err;
+}
+
+/* Build the unicast + multicast tables under the address list lock. */
+static u8 *vnet_build_mac_table(struct net_device *dev, size_t *uc_len,
+				size_t *mc_len)
+{
+	struct virtio_net_ctrl_mac *uc, *mc;
+	struct netdev_hw_addr *ha;
+	unsigned int n;
+	u8 *buf;
+
+	netif_addr_lock_bh(dev);
+	*uc_len = struct_size(uc, macs, netdev_uc_count(dev));
+	*mc_len = struct_size(mc, macs, netdev_mc_count(dev));
+	buf = kzalloc(*uc_len + *mc_len, GFP_ATOMIC);
+	if (buf) {
+		uc = (struct virtio_net_ctrl_mac *)buf;
+		mc = (struct virtio_net_ctrl_mac *)(buf + *uc_len);
+
+		n = 0;
+		netdev_for_each_uc_addr(ha, dev)
+			memcpy(uc->macs[n++], ha->addr, ETH_ALEN);
+		uc->entries = __cpu_to_virtio32(true, n);
+
+		n = 0;
+		netdev_for_each_mc_addr(ha, dev)
+			memcpy(mc->macs[n++], ha->addr, ETH_ALEN);
+		mc->entries = __cpu_to_virtio32(true, n);
+	}
+	netif_addr_unlock_bh(dev);
+	return buf;
+}
+
+void vnet_rx_mode_work(struct work_struct *work)
+{
+	struct vnet_priv *vi = container_of(work, struct vnet_priv,
+					    rx_mode_work);
+	struct net_device *dev = vi->dev;
+	unsigned int flags = READ_ONCE(dev->flags);
+	u8 promisc = !!(flags & IFF_PROMISC);
+	u8 allmulti = !!(flags & IFF_ALLMULTI);
+	size_t uc_len, mc_len;
+	u8 *buf;
+
+	/* A closed device gets its filters again from the next open. */
+	if (READ_ONCE(vi->ctrl_dead) || !netif_running(dev))
+		return;
+
+	if (vnet_ctrl_cmd(vi, VIRTIO_NET_CTRL_RX, VIRTIO_NET_CTRL_RX_PROMISC,
+			  &promisc, sizeof(promisc)))
+		netdev_warn(dev, "failed to %s promiscuous mode\n",
+			    promisc ? "enable" : "disable");
+	if (vnet_ctrl_cmd(vi, VIRTIO_NET_CTRL_RX, VIRTIO_NET_CTRL_RX_ALLMULTI,
+			  &allmulti, sizeof(allmulti)))
+		netdev_warn(dev, "failed to %s all-multicast mode\n",
+			    allmulti ? "enable" : "disable");
+
+	buf = vnet_build_mac_table(dev, &uc_len, &mc_len);
+	if (!buf) {
+		netdev_err(dev, "no memory for the MAC filter table\n");
+		return;
+	}
+	if (vnet_ctrl_mac_table(vi, buf, uc_len, mc_len))
+		netdev_warn(dev, "failed to set the MAC filter table\n");
+}
+
+/* Called with the address list lock held, in atomic context. */
+void vnet_set_rx_mode(struct net_device *dev)
+{
+	struct vnet_priv *vi = netdev_priv(dev);
+
+	if (vnet_has(vi, VIRTIO_NET_F_CTRL_RX))
+		schedule_work(&vi->rx_mode_work);
+}
