@@ -128,7 +128,7 @@ struct vtio_device {
 	bool config_core_enabled;
 	bool config_driver_enabled;
 	bool config_change_pending;
-	spinlock_t config_lock;
+	spinlock_t config_lock;		/* see @config_lock above */
 	struct work_struct config_work;
 	struct device dev;
 	struct vtio_device_id id;
@@ -222,28 +222,6 @@ u64 vtio_cread64(struct vtio_device *vdev, unsigned int offset);
 void vtio_cwrite8(struct vtio_device *vdev, unsigned int offset, u8 val);
 void vtio_cwrite16(struct vtio_device *vdev, unsigned int offset, u16 val);
 void vtio_cwrite32(struct vtio_device *vdev, unsigned int offset, u32 val);
-
-/* Read a config field only when @fbit was negotiated: 0 or -ENOENT. */
-#define vtio_cread_feature(vdev, fbit, structname, member, ptr)		\
-({									\
-	int _r = 0;							\
-	if (!vtio_has_feature(vdev, fbit))				\
-		_r = -ENOENT;						\
-	else								\
-		vtio_cread_bytes(vdev, offsetof(structname, member),	\
-				 ptr, sizeof(*(ptr)));			\
-	if (!_r)							\
-		*(ptr) = vtio_le_to_cpu_field(*(ptr));			\
-	_r;								\
-})
-
-/* Only 16/32/64-bit LE fields and single bytes exist in virtio config. */
-#define vtio_le_to_cpu_field(x)						\
-	_Generic((x),							\
-		 u8 : (x),						\
-		 u16 : le16_to_cpu((__force __le16)(x)),		\
-		 u32 : le32_to_cpu((__force __le32)(x)),		\
-		 u64 : le64_to_cpu((__force __le64)(x)))
 
 /* ------------------------------------------------------ ring: transports */
 

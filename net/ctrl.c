@@ -3,16 +3,24 @@
  * virtio_net_mq control queue: receive filters, MAC address, announce ack.
  *
  * One command is in flight at a time (ctrl_lock).  The device's answer is
- * polled for a bounded time; a command that is never answered disables
- * the control queue for good, because the device may still write into the
- * command's buffers: they are kept until the device is reset in remove.
+ * awaited (its interrupt completes ctrl_done) for a bounded time; a
+ * command that is never answered disables the control queue for good,
+ * because the device may still write into the command's buffers: they are
+ * kept until the device is reset in remove.
  */
-#include <linux/delay.h>
+#include <linux/completion.h>
 #include <linux/slab.h>
 
 #include "vnet.h"
 
 #define VNET_CTRL_MAX_OUT	2	/* MAC_TABLE_SET: unicast + multicast */
+
+void vnet_ctrl_callback(struct vtio_vq *vq)
+{
+	struct vnet_priv *vi = vq->vdev->priv;
+
+	complete(&vi->ctrl_done);
+}
 
 /* Issue one command and wait for the ack.  Caller holds ctrl_lock. */
 static int vnet_ctrl_send(struct vnet_priv *vi, u8 class, u8 cmd,
@@ -21,7 +29,7 @@ static int vnet_ctrl_send(struct vnet_priv *vi, u8 class, u8 cmd,
 	struct scatterlist *sgs[VNET_CTRL_MAX_OUT + 2];
 	struct scatterlist hdr_sg, status_sg;
 	struct vnet_ctrl *ctrl = vi->ctrl;
-	unsigned int i, len, spins = 0;
+	unsigned int i, len;
 	unsigned long deadline;
 	int err;
 
@@ -33,6 +41,7 @@ static int vnet_ctrl_send(struct vnet_priv *vi, u8 class, u8 cmd,
 	if (WARN_ON_ONCE(nout > VNET_CTRL_MAX_OUT))
 		return -EINVAL;
 
+	reinit_completion(&vi->ctrl_done);
 	ctrl->hdr.class = class;
 	ctrl->hdr.cmd = cmd;
 	ctrl->status = VIRTIO_NET_ERR;
@@ -57,18 +66,17 @@ static int vnet_ctrl_send(struct vnet_priv *vi, u8 class, u8 cmd,
 
 	deadline = jiffies + msecs_to_jiffies(VNET_CTRL_TIMEOUT_MS);
 	while (!vtio_vq_get_buf(vi->cvq, &len)) {
+		long left = (long)(deadline - jiffies);
+
 		if (vtio_vq_is_broken(vi->cvq)) {
 			err = -EIO;
 			goto dead;
 		}
-		if (time_after(jiffies, deadline)) {
+		if (left <= 0) {
 			err = -ETIMEDOUT;
 			goto dead;
 		}
-		if (++spins < 1000)
-			cpu_relax();
-		else
-			usleep_range(50, 200);
+		wait_for_completion_timeout(&vi->ctrl_done, left);
 	}
 	return ctrl->status == VIRTIO_NET_OK ? 0 : -EIO;
 

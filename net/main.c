@@ -118,13 +118,13 @@ static void vnet_read_speed(struct vnet_priv *vi)
 	u32 speed = SPEED_UNKNOWN;
 	u8 duplex = DUPLEX_UNKNOWN;
 
-	if (vtio_cread_feature(vi->vdev, VIRTIO_NET_F_SPEED_DUPLEX,
-			       struct virtio_net_config, speed, &speed) ||
-	    !ethtool_validate_speed(speed))
+	if (vnet_has(vi, VIRTIO_NET_F_SPEED_DUPLEX)) {
+		speed = vtio_cread32(vi->vdev, VNET_CFG(speed));
+		duplex = vtio_cread8(vi->vdev, VNET_CFG(duplex));
+	}
+	if (!ethtool_validate_speed(speed))
 		speed = SPEED_UNKNOWN;
-	if (vtio_cread_feature(vi->vdev, VIRTIO_NET_F_SPEED_DUPLEX,
-			       struct virtio_net_config, duplex, &duplex) ||
-	    !ethtool_validate_duplex(duplex))
+	if (!ethtool_validate_duplex(duplex))
 		duplex = DUPLEX_UNKNOWN;
 	WRITE_ONCE(vi->speed, speed);
 	WRITE_ONCE(vi->duplex, duplex);
@@ -139,9 +139,9 @@ static void vnet_config_work(struct work_struct *work)
 	u16 status;
 
 	vnet_read_speed(vi);
-	if (vtio_cread_feature(vi->vdev, VIRTIO_NET_F_STATUS,
-			       struct virtio_net_config, status, &status))
+	if (!vnet_has(vi, VIRTIO_NET_F_STATUS))
 		return;
+	status = vtio_cread16(vi->vdev, VNET_CFG(status));
 
 	if ((status & VIRTIO_NET_S_ANNOUNCE) &&
 	    vnet_has(vi, VIRTIO_NET_F_GUEST_ANNOUNCE)) {
@@ -329,9 +329,8 @@ static void vnet_setup_features(struct vnet_priv *vi)
 	if (vnet_has(vi, VIRTIO_NET_F_GUEST_CSUM))
 		dev->features |= NETIF_F_RXCSUM;
 
-	if (vtio_cread_feature(vi->vdev, VIRTIO_NET_F_MTU,
-			       struct virtio_net_config, mtu, &mtu))
-		mtu = 0;
+	mtu = vnet_has(vi, VIRTIO_NET_F_MTU) ?
+	      vtio_cread16(vi->vdev, VNET_CFG(mtu)) : 0;
 
 	guest_gso = vnet_has(vi, VIRTIO_NET_F_GUEST_TSO4) ||
 		    vnet_has(vi, VIRTIO_NET_F_GUEST_TSO6);
@@ -447,6 +446,9 @@ static int vnet_find_vqs(struct vnet_priv *vi)
 	}
 	if (has_cvq)
 		info[2 * vi->max_pairs].name = "control";
+	/* An interrupt, not polling, ends the wait for a command's ack. */
+	if (has_cvq)
+		info[2 * vi->max_pairs].callback = vnet_ctrl_callback;
 
 	err = vdev->config->find_vqs(vdev, nvqs, vqs, info, NULL);
 	if (err) {
@@ -526,6 +528,7 @@ static int vnet_probe(struct vtio_device *vdev)
 	INIT_WORK(&vi->config_work, vnet_config_work);
 	INIT_WORK(&vi->rx_mode_work, vnet_rx_mode_work);
 	mutex_init(&vi->ctrl_lock);
+	init_completion(&vi->ctrl_done);
 
 	dev->netdev_ops = &vnet_netdev_ops;
 	dev->ethtool_ops = &vnet_ethtool_ops;

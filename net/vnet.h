@@ -145,6 +145,7 @@ struct vnet_priv {
 	/* Control queue. */
 	struct vtio_vq *cvq;
 	struct mutex ctrl_lock;		/* one command at a time */
+	struct completion ctrl_done;	/* control queue interrupt */
 	struct vnet_ctrl *ctrl;
 	void *ctrl_orphan;		/* buffer the device may still write */
 	bool ctrl_dead;			/* a command went unanswered */
@@ -187,11 +188,15 @@ int vnet_tx_poll(struct napi_struct *napi, int budget);
 netdev_tx_t vnet_start_xmit(struct sk_buff *skb, struct net_device *dev);
 void vnet_tx_timeout(struct net_device *dev, unsigned int txqueue);
 
+/* Offset of a field in the device's config space. */
+#define VNET_CFG(member) offsetof(struct virtio_net_config, member)
+
 /* ctrl.c */
 int vnet_ctrl_cmd(struct vnet_priv *vi, u8 class, u8 cmd,
 		  const void *data, unsigned int len);
 int vnet_ctrl_set_mac(struct vnet_priv *vi, const u8 *addr);
 void vnet_ctrl_announce_ack(struct vnet_priv *vi);
+void vnet_ctrl_callback(struct vtio_vq *vq);
 void vnet_set_rx_mode(struct net_device *dev);
 void vnet_rx_mode_work(struct work_struct *work);
 

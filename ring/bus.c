@@ -9,6 +9,7 @@
 #include <linux/slab.h>
 
 #include "vtio.h"
+#include "vtio_compat.h"
 
 static DEFINE_IDA(vtio_index_ida);
 
@@ -89,11 +90,7 @@ static bool vtio_id_match(const struct vtio_device *vdev,
 	return id->vendor == VTIO_DEV_ANY_ID || id->vendor == vdev->id.vendor;
 }
 
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
-static int vtio_bus_match(struct device *dev, const struct device_driver *drv)
-#else
-static int vtio_bus_match(struct device *dev, struct device_driver *drv)
-#endif
+static int vtio_bus_match(struct device *dev, vtio_match_driver_t *drv)
 {
 	const struct vtio_device *vdev = dev_to_vtio(dev);
 	const struct vtio_device_id *ids = drv_to_vtio(drv)->id_table;
@@ -105,12 +102,8 @@ static int vtio_bus_match(struct device *dev, struct device_driver *drv)
 	return 0;
 }
 
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
-static int vtio_bus_uevent(const struct device *dev,
+static int vtio_bus_uevent(vtio_uevent_device_t *dev,
 			   struct kobj_uevent_env *env)
-#else
-static int vtio_bus_uevent(struct device *dev, struct kobj_uevent_env *env)
-#endif
 {
 	const struct vtio_device *vdev = dev_to_vtio(dev);
 
@@ -406,7 +399,7 @@ static void vtio_bus_shutdown(struct device *dev)
 		vtio_reset_device(vdev);
 }
 
-static struct bus_type vtio_bus = {
+static vtio_bus_type_t vtio_bus = {
 	.name		= "vtio",
 	.match		= vtio_bus_match,
 	.uevent		= vtio_bus_uevent,

@@ -14,11 +14,6 @@ module_param_named(packed, vtio_ring_enable_packed, bool, 0444);
 MODULE_PARM_DESC(packed,
 		 "Accept VIRTIO_F_RING_PACKED when the device offers it (default: on)");
 
-/* Dispatch to the layout's table; a direct call under retpolines. */
-#define RING_CALL(r, op, ...) \
-	INDIRECT_CALL_2((r)->ops->op, vtio_packed_##op, vtio_split_##op, \
-			(r), ##__VA_ARGS__)
-
 void vtio_ring_set_broken(struct vtio_ring *r, const char *fmt, ...)
 {
 	struct va_format vaf;
@@ -334,6 +329,32 @@ void vtio_ring_take_batched(struct vtio_ring *r, unsigned int *out_id,
 	}
 }
 
+/*
+ * Dispatch to the layout's ops table.  INDIRECT_CALL_2 turns the common
+ * cases into direct calls, so no retpoline is paid per buffer.
+ */
+static int vtio_ring_add(struct vtio_ring *r, struct scatterlist *sgs[],
+			 unsigned int total_sg, unsigned int out_sgs,
+			 unsigned int in_sgs, void *data, void *ctx, gfp_t gfp)
+{
+	return INDIRECT_CALL_2(r->ops->add, vtio_packed_add, vtio_split_add,
+			       r, sgs, total_sg, out_sgs, in_sgs, data, ctx,
+			       gfp);
+}
+
+static bool vtio_ring_more_used(struct vtio_ring *r)
+{
+	return INDIRECT_CALL_2(r->ops->more_used, vtio_packed_more_used,
+			       vtio_split_more_used, r);
+}
+
+static void *vtio_ring_detach_unused(struct vtio_ring *r)
+{
+	return INDIRECT_CALL_2(r->ops->detach_unused,
+			       vtio_packed_detach_unused,
+			       vtio_split_detach_unused, r);
+}
+
 /* ------------------------------------------------------- creation --- */
 
 static int vtio_ring_alloc_queue(struct vtio_ring *r, size_t bytes)
@@ -440,7 +461,7 @@ void vtio_vq_destroy(struct vtio_vq *vq)
 	unsigned int i;
 
 	/* Buffers the driver never detached: unmap so no mapping leaks. */
-	for (i = 0; RING_CALL(r, detach_unused); i++)
+	for (i = 0; vtio_ring_detach_unused(r); i++)
 		;
 	if (i)
 		dev_warn(&vq->vdev->dev, "virtqueue %s freed with %u buffers\n",
@@ -515,7 +536,7 @@ int vtio_vq_add_sgs(struct vtio_vq *vq, struct scatterlist *sgs[],
 	for (i = 0; i < out_sgs + in_sgs; i++)
 		for (sg = sgs[i]; sg; sg = sg_next(sg))
 			total++;
-	return RING_CALL(r, add, sgs, total, out_sgs, in_sgs, data, NULL, gfp);
+	return vtio_ring_add(r, sgs, total, out_sgs, in_sgs, data, NULL, gfp);
 }
 EXPORT_SYMBOL_NS_GPL(vtio_vq_add_sgs, VTIO);
 
@@ -524,7 +545,7 @@ int vtio_vq_add_outbuf(struct vtio_vq *vq, struct scatterlist sg[],
 {
 	struct vtio_ring *r = to_ring(vq);
 
-	return RING_CALL(r, add, &sg, num, 1, 0, data, NULL, gfp);
+	return vtio_ring_add(r, &sg, num, 1, 0, data, NULL, gfp);
 }
 EXPORT_SYMBOL_NS_GPL(vtio_vq_add_outbuf, VTIO);
 
@@ -533,7 +554,7 @@ int vtio_vq_add_inbuf(struct vtio_vq *vq, struct scatterlist sg[],
 {
 	struct vtio_ring *r = to_ring(vq);
 
-	return RING_CALL(r, add, &sg, num, 0, 1, data, NULL, gfp);
+	return vtio_ring_add(r, &sg, num, 0, 1, data, NULL, gfp);
 }
 EXPORT_SYMBOL_NS_GPL(vtio_vq_add_inbuf, VTIO);
 
@@ -542,7 +563,7 @@ int vtio_vq_add_inbuf_ctx(struct vtio_vq *vq, struct scatterlist sg[],
 {
 	struct vtio_ring *r = to_ring(vq);
 
-	return RING_CALL(r, add, &sg, num, 0, 1, data, ctx, gfp);
+	return vtio_ring_add(r, &sg, num, 0, 1, data, ctx, gfp);
 }
 EXPORT_SYMBOL_NS_GPL(vtio_vq_add_inbuf_ctx, VTIO);
 
@@ -550,7 +571,8 @@ bool vtio_vq_kick_prepare(struct vtio_vq *vq)
 {
 	struct vtio_ring *r = to_ring(vq);
 
-	return RING_CALL(r, kick_prepare);
+	return INDIRECT_CALL_2(r->ops->kick_prepare, vtio_packed_kick_prepare,
+			       vtio_split_kick_prepare, r);
 }
 EXPORT_SYMBOL_NS_GPL(vtio_vq_kick_prepare, VTIO);
 
@@ -582,7 +604,8 @@ void *vtio_vq_get_buf_ctx(struct vtio_vq *vq, unsigned int *len, void **ctx)
 
 	if (unlikely(READ_ONCE(r->broken)))
 		return NULL;
-	return RING_CALL(r, get_buf, len, ctx);
+	return INDIRECT_CALL_2(r->ops->get_buf, vtio_packed_get_buf,
+			       vtio_split_get_buf, r, len, ctx);
 }
 EXPORT_SYMBOL_NS_GPL(vtio_vq_get_buf_ctx, VTIO);
 
@@ -596,7 +619,8 @@ void vtio_vq_disable_cb(struct vtio_vq *vq)
 {
 	struct vtio_ring *r = to_ring(vq);
 
-	RING_CALL(r, disable_cb);
+	INDIRECT_CALL_2(r->ops->disable_cb, vtio_packed_disable_cb,
+			vtio_split_disable_cb, r);
 }
 EXPORT_SYMBOL_NS_GPL(vtio_vq_disable_cb, VTIO);
 
@@ -604,7 +628,9 @@ unsigned int vtio_vq_enable_cb_prepare(struct vtio_vq *vq)
 {
 	struct vtio_ring *r = to_ring(vq);
 
-	return RING_CALL(r, enable_cb_prepare);
+	return INDIRECT_CALL_2(r->ops->enable_cb_prepare,
+			       vtio_packed_enable_cb_prepare,
+			       vtio_split_enable_cb_prepare, r);
 }
 EXPORT_SYMBOL_NS_GPL(vtio_vq_enable_cb_prepare, VTIO);
 
@@ -614,7 +640,8 @@ bool vtio_vq_poll(struct vtio_vq *vq, unsigned int last_used_idx)
 
 	if (unlikely(READ_ONCE(r->broken)))
 		return false;
-	return RING_CALL(r, poll, last_used_idx);
+	return INDIRECT_CALL_2(r->ops->poll, vtio_packed_poll,
+			       vtio_split_poll, r, last_used_idx);
 }
 EXPORT_SYMBOL_NS_GPL(vtio_vq_poll, VTIO);
 
@@ -628,7 +655,9 @@ bool vtio_vq_enable_cb_delayed(struct vtio_vq *vq)
 {
 	struct vtio_ring *r = to_ring(vq);
 
-	return RING_CALL(r, enable_cb_delayed);
+	return INDIRECT_CALL_2(r->ops->enable_cb_delayed,
+			       vtio_packed_enable_cb_delayed,
+			       vtio_split_enable_cb_delayed, r);
 }
 EXPORT_SYMBOL_NS_GPL(vtio_vq_enable_cb_delayed, VTIO);
 
@@ -636,7 +665,7 @@ bool vtio_vq_more_used(struct vtio_vq *vq)
 {
 	struct vtio_ring *r = to_ring(vq);
 
-	return !READ_ONCE(r->broken) && RING_CALL(r, more_used);
+	return !READ_ONCE(r->broken) && vtio_ring_more_used(r);
 }
 EXPORT_SYMBOL_NS_GPL(vtio_vq_more_used, VTIO);
 
@@ -644,7 +673,7 @@ void *vtio_vq_detach_unused_buf(struct vtio_vq *vq)
 {
 	struct vtio_ring *r = to_ring(vq);
 
-	return RING_CALL(r, detach_unused);
+	return vtio_ring_detach_unused(r);
 }
 EXPORT_SYMBOL_NS_GPL(vtio_vq_detach_unused_buf, VTIO);
 
@@ -671,7 +700,7 @@ irqreturn_t vtio_vq_interrupt(int irq, void *opaque)
 	struct vtio_vq *vq = opaque;
 	struct vtio_ring *r = to_ring(vq);
 
-	if (!RING_CALL(r, more_used))
+	if (!vtio_ring_more_used(r))
 		return IRQ_NONE;
 	if (unlikely(READ_ONCE(r->broken)))
 		return IRQ_HANDLED;

@@ -173,8 +173,8 @@ void *vtio_packed_get_buf(struct vtio_ring *r, unsigned int *len, void **ctx)
 	r->last_used_idx = last;
 	vtio_ring_detach(r, id, ctx);
 
-	/* With EVENT_IDX, ask for an interrupt at the next used slot. */
 	if (p->event_flags_shadow == VTIO_EVENT_F_DESC)
+		/* EVENT_IDX: interrupt at the next used slot; before next read */
 		virt_store_mb(p->driver_event->desc,
 			      cpu_to_le16(packed_off_wrap(last, p->used_wrap)));
 	*len = l;

@@ -162,29 +162,33 @@ void *vtio_packed_detach_unused(struct vtio_ring *r);
 void vtio_ring_set_broken(struct vtio_ring *r, const char *fmt, ...)
 	__printf(2, 3);
 
-/* Barriers: SMP flavour unless the device sits behind a real bus. */
+/*
+ * Barriers between our ring writes and the device's reads: SMP flavour for
+ * a device emulated by another CPU, DMA flavour with ORDER_PLATFORM (real
+ * hardware behind a bus).
+ */
 static inline void vtio_ring_mb(const struct vtio_ring *r)
 {
 	if (r->weak_barriers)
-		virt_mb();
+		virt_mb();	/* orders our stores against later loads */
 	else
-		mb();
+		mb();		/* the same against a real device */
 }
 
 static inline void vtio_ring_rmb(const struct vtio_ring *r)
 {
 	if (r->weak_barriers)
-		virt_rmb();
+		virt_rmb();	/* index/flags before the entry they cover */
 	else
-		dma_rmb();
+		dma_rmb();	/* the same for a real device */
 }
 
 static inline void vtio_ring_wmb(const struct vtio_ring *r)
 {
 	if (r->weak_barriers)
-		virt_wmb();
+		virt_wmb();	/* entries before the index publishing them */
 	else
-		dma_wmb();
+		dma_wmb();	/* the same for a real device */
 }
 
 int vtio_ring_map_sg(struct vtio_ring *r, struct scatterlist *sg,

@@ -122,8 +122,8 @@ void *vtio_split_get_buf(struct vtio_ring *r, unsigned int *len, void **ctx)
 	data = r->state[id].data;
 	vtio_ring_detach(r, id, ctx);
 	r->last_used_idx++;
-	/* Ask for an interrupt at the next entry while callbacks are on. */
 	if (r->event_idx && !(s->avail_flags_shadow & VTIO_AVAIL_F_NO_INTERRUPT))
+		/* Ask for an interrupt at the next entry; before the next read. */
 		virt_store_mb(*split_used_event(r),
 			      cpu_to_le16(r->last_used_idx));
 	*len = l;
