@@ -159,6 +159,9 @@ int vtio_ring_add_begin(struct vtio_ring *r, struct vtio_ring_req *req,
 		return -EIO;
 	if (unlikely(!data || !total_sg || (ctx && !r->has_ctx)))
 		return -EINVAL;
+	/* Split: no chain longer than the queue, even indirect (2.7.5.3.1). */
+	if (unlikely(total_sg > r->num && r->ops == &vtio_split_ops))
+		return -EINVAL;
 
 	req->total_sg = total_sg;
 	req->ind = NULL;
@@ -299,7 +302,8 @@ int vtio_ring_take_used(struct vtio_ring *r, u32 id, u32 len,
 		return 0;
 	/*
 	 * One element for a batch: it names the batch's last buffer, and
-	 * every older outstanding buffer is used too, with no length.
+	 * every older outstanding buffer is used too, completely (1.3,
+	 * 2.7.9): they report their whole device-writable size.
 	 */
 	for (i = oldest, n = 1; i != id; i = (r->state[i].last + 1) % r->num) {
 		if (unlikely(++n > max_batch || !r->state[i].data)) {
@@ -312,7 +316,7 @@ int vtio_ring_take_used(struct vtio_ring *r, u32 id, u32 len,
 	r->batch_last = id;
 	r->batch_len = len;
 	*out_id = oldest;
-	*out_len = 0;
+	*out_len = r->state[oldest].in_len;
 	return 0;
 }
 
@@ -322,7 +326,7 @@ void vtio_ring_take_batched(struct vtio_ring *r, unsigned int *out_id,
 	unsigned int id = vtio_ring_oldest(r);
 
 	*out_id = id;
-	*out_len = 0;
+	*out_len = r->state[id].in_len;
 	if (id == r->batch_last) {
 		*out_len = r->batch_len;
 		r->batch_last = VTIO_NO_BATCH;
@@ -640,6 +644,9 @@ bool vtio_vq_poll(struct vtio_vq *vq, unsigned int last_used_idx)
 
 	if (unlikely(READ_ONCE(r->broken)))
 		return false;
+	/* The rest of an in-order batch is used; no interrupt will tell. */
+	if (r->batch_last != VTIO_NO_BATCH)
+		return true;
 	return INDIRECT_CALL_2(r->ops->poll, vtio_packed_poll,
 			       vtio_split_poll, r, last_used_idx);
 }
@@ -655,9 +662,11 @@ bool vtio_vq_enable_cb_delayed(struct vtio_vq *vq)
 {
 	struct vtio_ring *r = to_ring(vq);
 
+	/* Armed either way; a pending in-order batch is work to do now. */
 	return INDIRECT_CALL_2(r->ops->enable_cb_delayed,
 			       vtio_packed_enable_cb_delayed,
-			       vtio_split_enable_cb_delayed, r);
+			       vtio_split_enable_cb_delayed, r) &&
+	       r->batch_last == VTIO_NO_BATCH;
 }
 EXPORT_SYMBOL_NS_GPL(vtio_vq_enable_cb_delayed, VTIO);
 
