@@ -109,6 +109,10 @@ struct vtio_config_ops {
  * struct vtio_device - one virtio device on the vtio bus
  * @index: unique number, names the device "vtio<index>"
  * @failed: FAILED status was set
+ * @legacy_ok: set by the transport before registration: the device may be
+ *	a legacy (pre-1.0) one, without VIRTIO_F_VERSION_1 and FEATURES_OK,
+ *	whose rings and config are in guest byte order.  Only set it on a
+ *	little-endian CPU, where that order is the __le layout the ring uses.
  * @config_core_enabled / @config_driver_enabled / @config_change_pending:
  *	config-change callbacks are delivered only while both are enabled;
  *	a change that arrives while disabled is replayed on enable.
@@ -125,6 +129,7 @@ struct vtio_config_ops {
 struct vtio_device {
 	int index;
 	bool failed;
+	bool legacy_ok;
 	bool config_core_enabled;
 	bool config_driver_enabled;
 	bool config_change_pending;

@@ -503,8 +503,13 @@ static int vnet_probe(struct vtio_device *vdev)
 	struct vnet_priv *vi;
 	int err;
 
-	if (!vtio_has_feature(vdev, VTIO_F_VERSION_1)) {
-		dev_err(&vdev->dev, "legacy device (no VIRTIO_F_VERSION_1) not supported\n");
+	/*
+	 * A legacy header is 10 bytes, or the same 12 as a modern one with
+	 * mergeable buffers; only the latter layout is implemented.
+	 */
+	if (!vtio_has_feature(vdev, VTIO_F_VERSION_1) &&
+	    !vtio_has_feature(vdev, VIRTIO_NET_F_MRG_RXBUF)) {
+		dev_err(&vdev->dev, "legacy device without mergeable rx buffers not supported\n");
 		return -ENODEV;
 	}
 

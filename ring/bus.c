@@ -301,11 +301,13 @@ static u64 vtio_driver_features(const struct vtio_driver *drv)
 
 static int vtio_negotiate(struct vtio_device *vdev, struct vtio_driver *drv)
 {
+	bool legacy;
 	u8 status;
 	int err;
 
 	vdev->device_features = vdev->config->get_features(vdev);
-	if (!(vdev->device_features & BIT_ULL(VTIO_F_VERSION_1))) {
+	legacy = !(vdev->device_features & BIT_ULL(VTIO_F_VERSION_1));
+	if (legacy && !vdev->legacy_ok) {
 		dev_err(&vdev->dev,
 			"device does not offer VIRTIO_F_VERSION_1; legacy devices are not supported\n");
 		return -ENODEV;
@@ -319,11 +321,15 @@ static int vtio_negotiate(struct vtio_device *vdev, struct vtio_driver *drv)
 	}
 	/* validate() may only take features away, never add them. */
 	vdev->features &= vdev->device_features;
-	vdev->features |= BIT_ULL(VTIO_F_VERSION_1);
+	if (!legacy)
+		vdev->features |= BIT_ULL(VTIO_F_VERSION_1);
 
 	err = vdev->config->finalize_features(vdev);
 	if (err)
 		return err;
+	/* Legacy devices know no FEATURES_OK (virtio 1.3, 3.1.2). */
+	if (legacy)
+		return 0;
 
 	vtio_add_status(vdev, VTIO_STATUS_FEATURES_OK);
 	status = vdev->config->get_status(vdev);

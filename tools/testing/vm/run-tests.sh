@@ -173,31 +173,34 @@ for row in "${selected[@]}"; do
 	echo "---- ${summary[-1]}"
 done
 
-# --- 5. userspace unit tests (tools/vtio-sim) -----------------------------------
-sim="$REPO/tools/vtio-sim/run.sh"
-if [ -x "$sim" ] && [ "${SKIP_SIM:-0}" != 1 ] && [ -z "${SCENARIOS:-}" ]; then
+# --- 5. userspace harnesses (tools/vtio-sim: ring, tools/mmio-sim: MMIO) -------
+for sim_name in vtio-sim mmio-sim; do
+	sim="$REPO/tools/$sim_name/run.sh"
+	[ -x "$sim" ] && [ "${SKIP_SIM:-0}" != 1 ] && [ -z "${SCENARIOS:-}" ] ||
+		continue
 	echo
-	echo "==== tools/vtio-sim/run.sh"
+	echo "==== tools/$sim_name/run.sh"
 	t0=$SECONDS
 	rc=0
-	"$sim" >"$LOGS/vtio-sim.log" 2>&1 || rc=$?
+	log="$LOGS/$sim_name.log"
+	"$sim" >"$log" 2>&1 || rc=$?
 	# Its failures (with their diagnostics) and closing lines; full log kept.
 	awk '/^not ok/ { show = 1; n++ } /^(ok|not ok) / && !/^not ok/ { show = 0 }
-	     show && n <= 40' "$LOGS/vtio-sim.log"
-	tail -n 3 "$LOGS/vtio-sim.log"
-	echo "(full output: $LOGS/vtio-sim.log)"
-	line="$(grep -E '^([A-Za-z]+: )?[0-9]+ passed, [0-9]+ failed' "$LOGS/vtio-sim.log" | tail -n 1)"
+	     show && n <= 40' "$log"
+	tail -n 3 "$log"
+	echo "(full output: $log)"
+	line="$(grep -E '^([A-Za-z]+: )?[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)"
 	if [ -n "$line" ]; then
 		p="$(sed -E 's/^([A-Za-z]+: )?([0-9]+) passed.*/\2/' <<<"$line")"
 		f="$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")"
 		passed=$((passed + p))
 		failed=$((failed + f))
-		[ "$rc" != 0 ] && [ "$f" = 0 ] && fail "vtio-sim exited $rc"
-		summary+=("$(printf '%-20s %s passed, %s failed, exit %s (%s s)' vtio-sim "$p" "$f" "$rc" "$((SECONDS - t0))")")
+		[ "$rc" != 0 ] && [ "$f" = 0 ] && fail "$sim_name exited $rc"
+		summary+=("$(printf '%-20s %s passed, %s failed, exit %s (%s s)' "$sim_name" "$p" "$f" "$rc" "$((SECONDS - t0))")")
 	else
-		fail "vtio-sim: no 'N passed, N failed' line (exit $rc)"
-		summary+=("vtio-sim             NO RESULT LINE (exit $rc)")
+		fail "$sim_name: no 'N passed, N failed' line (exit $rc)"
+		summary+=("$(printf '%-20s NO RESULT LINE (exit %s)' "$sim_name" "$rc")")
 	fi
-fi
+done
 
 finish
