@@ -16,6 +16,7 @@
 
 #include "mmio.h"
 #include "vtio_ring_layout.h"
+#include "vtio_config_io.h"
 
 /* How long reset may take: 1000 polls, 1-2 ms apart. */
 #define VMM_RESET_POLLS		1000
@@ -231,81 +232,27 @@ static bool vmm_config_ok(struct vmm_device *vm, unsigned int offset,
 	return false;
 }
 
-/*
- * Modern devices want each field read at its own width (virtio 1.3,
- * 4.2.2.2); 64-bit fields as two 32-bit halves.  Registers are little
- * endian and readw/readl return CPU order, so values are turned back into
- * LE bytes: callers get the raw field layout.  Legacy config is in guest
- * byte order, so byte accesses are the only ones that are always right.
- */
 void vmm_config_get(struct vtio_device *vdev, unsigned int offset,
 		    void *buf, unsigned int len)
 {
 	struct vmm_device *vm = to_vmm(vdev);
-	void __iomem *p = vm->base + VIRTIO_MMIO_CONFIG + offset;
-	__le32 l[2];
-	__le16 w;
-	u8 *b = buf;
-	unsigned int i;
 
 	if (!vmm_config_ok(vm, offset, len, "read")) {
 		memset(buf, 0, len);
 		return;
 	}
-
-	switch (vmm_legacy(vm) ? 0 : len) {
-	case 2:
-		w = cpu_to_le16(readw(p));
-		memcpy(buf, &w, sizeof(w));
-		break;
-	case 4:
-		l[0] = cpu_to_le32(readl(p));
-		memcpy(buf, l, sizeof(l[0]));
-		break;
-	case 8:
-		l[0] = cpu_to_le32(readl(p));
-		l[1] = cpu_to_le32(readl(p + 4));
-		memcpy(buf, l, sizeof(l));
-		break;
-	default:
-		for (i = 0; i < len; i++)
-			b[i] = readb(p + i);
-		break;
-	}
+	vtio_config_io_read(vm->base + VIRTIO_MMIO_CONFIG + offset, buf, len,
+			    vmm_legacy(vm));
 }
 
 void vmm_config_set(struct vtio_device *vdev, unsigned int offset,
 		    const void *buf, unsigned int len)
 {
 	struct vmm_device *vm = to_vmm(vdev);
-	void __iomem *p = vm->base + VIRTIO_MMIO_CONFIG + offset;
-	const u8 *b = buf;
-	__le32 l[2];
-	__le16 w;
-	unsigned int i;
 
-	if (!vmm_config_ok(vm, offset, len, "write"))
-		return;
-
-	switch (vmm_legacy(vm) ? 0 : len) {
-	case 2:
-		memcpy(&w, buf, sizeof(w));
-		writew(le16_to_cpu(w), p);
-		break;
-	case 4:
-		memcpy(l, buf, sizeof(l[0]));
-		writel(le32_to_cpu(l[0]), p);
-		break;
-	case 8:
-		memcpy(l, buf, sizeof(l));
-		writel(le32_to_cpu(l[0]), p);
-		writel(le32_to_cpu(l[1]), p + 4);
-		break;
-	default:
-		for (i = 0; i < len; i++)
-			writeb(b[i], p + i);
-		break;
-	}
+	if (vmm_config_ok(vm, offset, len, "write"))
+		vtio_config_io_write(vm->base + VIRTIO_MMIO_CONFIG + offset,
+				     buf, len, vmm_legacy(vm));
 }
 
 /* ------------------------------------------------------------- notify -- */

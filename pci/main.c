@@ -26,6 +26,7 @@
 #include <uapi/linux/virtio_pci.h>
 
 #include "vtio.h"
+#include "vtio_config_io.h"
 
 #define VPM_DRV_NAME		"virtio_pci_modern"
 
@@ -283,84 +284,25 @@ static bool vpm_config_range_ok(struct vpm_device *vp, unsigned int offset,
 	return false;
 }
 
-/*
- * Registers are little endian and ioread16/32 already return CPU order, so
- * the value is turned back into LE bytes: callers get the raw field layout.
- */
 static void vpm_config_get(struct vtio_device *vdev, unsigned int offset,
 			   void *buf, unsigned int len)
 {
 	struct vpm_device *vp = to_vpm(vdev);
-	void __iomem *p;
-	__le32 v32[2];
-	__le16 v16;
-	unsigned int i;
 
 	if (!vpm_config_range_ok(vp, offset, len, "read")) {
 		memset(buf, 0, len);
 		return;
 	}
-	p = vp->device + offset;
-
-	switch (len) {
-	case 1:
-		*(u8 *)buf = ioread8(p);
-		break;
-	case 2:
-		v16 = cpu_to_le16(ioread16(p));
-		memcpy(buf, &v16, sizeof(v16));
-		break;
-	case 4:
-		v32[0] = cpu_to_le32(ioread32(p));
-		memcpy(buf, v32, sizeof(v32[0]));
-		break;
-	case 8:
-		v32[0] = cpu_to_le32(ioread32(p));
-		v32[1] = cpu_to_le32(ioread32(p + 4));
-		memcpy(buf, v32, sizeof(v32));
-		break;
-	default:
-		for (i = 0; i < len; i++)
-			((u8 *)buf)[i] = ioread8(p + i);
-		break;
-	}
+	vtio_config_io_read(vp->device + offset, buf, len, false);
 }
 
 static void vpm_config_set(struct vtio_device *vdev, unsigned int offset,
 			   const void *buf, unsigned int len)
 {
 	struct vpm_device *vp = to_vpm(vdev);
-	void __iomem *p;
-	__le32 v32[2];
-	__le16 v16;
-	unsigned int i;
 
-	if (!vpm_config_range_ok(vp, offset, len, "write"))
-		return;
-	p = vp->device + offset;
-
-	switch (len) {
-	case 1:
-		iowrite8(*(const u8 *)buf, p);
-		break;
-	case 2:
-		memcpy(&v16, buf, sizeof(v16));
-		iowrite16(le16_to_cpu(v16), p);
-		break;
-	case 4:
-		memcpy(v32, buf, sizeof(v32[0]));
-		iowrite32(le32_to_cpu(v32[0]), p);
-		break;
-	case 8:
-		memcpy(v32, buf, sizeof(v32));
-		iowrite32(le32_to_cpu(v32[0]), p);
-		iowrite32(le32_to_cpu(v32[1]), p + 4);
-		break;
-	default:
-		for (i = 0; i < len; i++)
-			iowrite8(((const u8 *)buf)[i], p + i);
-		break;
-	}
+	if (vpm_config_range_ok(vp, offset, len, "write"))
+		vtio_config_io_write(vp->device + offset, buf, len, false);
 }
 
 /* ------------------------------------------------------------- notify -- */

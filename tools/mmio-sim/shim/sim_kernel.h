@@ -142,5 +142,11 @@ void sim_mmio_write(volatile void *addr, unsigned int size, u32 val);
 #define writeb(v, a)	sim_mmio_write(a, 1, (u8)(v))
 #define writew(v, a)	sim_mmio_write(a, 2, (u16)(v))
 #define writel(v, a)	sim_mmio_write(a, 4, (u32)(v))
+#define ioread8(a)	readb(a)
+#define ioread16(a)	readw(a)
+#define ioread32(a)	readl(a)
+#define iowrite8(v, a)	writeb(v, a)
+#define iowrite16(v, a)	writew(v, a)
+#define iowrite32(v, a)	writel(v, a)
 
 #endif
