@@ -3,7 +3,7 @@
 # make run: bring the NIC up on the project's modules and show it working.
 . /vtio/tests/lib.sh
 
-a="$(nic_pci)" && takeover "$a"
+a="$(nic_dev)" && takeover "$a"
 for m in $VTIO_MODULES; do
 	echo "+ insmod $m.ko"
 	insmod "$VTIO_DIR/$m.ko" || echo "insmod $m failed"

@@ -10,12 +10,31 @@
 VTIO_DIR=/vtio
 HOST_IP=10.213.0.1
 GUEST_IP=10.213.0.2
+# The NIC's transport (vtio.transport=, exported by guest/init): pci, a
+# virtio-net-pci function (q35), or mmio, a virtio-mmio platform device
+# described by ACPI (microvm). Only that transport's module is loaded.
+VTIO_TRANSPORT="${VTIO_TRANSPORT:-pci}"
+if [ "$VTIO_TRANSPORT" = mmio ]; then
+	VTIO_TRANSPORT_MODULE=virtio_mmio_msi
+	VTIO_OTHER_TRANSPORT=virtio_pci_modern
+	NIC_BUS=platform
+	INTREE_TRANSPORT=virtio-mmio		# the in-tree driver's name
+	INTREE_LOAD_TRANSPORT=virtio_mmio
+else
+	VTIO_TRANSPORT_MODULE=virtio_pci_modern
+	VTIO_OTHER_TRANSPORT=virtio_mmio_msi
+	NIC_BUS=pci
+	INTREE_TRANSPORT=virtio-pci
+	INTREE_LOAD_TRANSPORT="virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci"
+fi
 # Load order; unload is the reverse.
-VTIO_MODULES="virtio_ring_packed virtio_pci_modern virtio_net_mq"
+VTIO_MODULES="virtio_ring_packed $VTIO_TRANSPORT_MODULE virtio_net_mq"
+# Parameters for the transport module (test_load.sh writes them).
+TRANSPORT_ARGS_FILE=/tmp/transport.args
 # The in-tree virtio stack: must never be loaded in a real test run.
-INTREE_MODULES="virtio virtio_ring virtio_pci virtio_net virtio_pci_modern_dev virtio_pci_legacy_dev"
+INTREE_MODULES="virtio virtio_ring virtio_pci virtio_mmio virtio_net virtio_pci_modern_dev virtio_pci_legacy_dev"
 # DEBUG (vtio.intree=1) load order of the in-tree modules, where modular.
-INTREE_LOAD="virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci failover net_failover virtio_net"
+INTREE_LOAD="virtio_ring virtio $INTREE_LOAD_TRANSPORT failover net_failover virtio_net"
 
 KTAP_COUNTER=/tmp/ktap.n
 
@@ -50,14 +69,22 @@ expect_eq() {
 
 module_loaded() { grep -q "^$1 " /proc/modules; }
 
+# module_args MODULE: its insmod parameters (only the transport has any).
+module_args() {
+	[ "$1" = "$VTIO_TRANSPORT_MODULE" ] && cat "$TRANSPORT_ARGS_FILE" 2>/dev/null
+	return 0
+}
+
 # load_modules: insmod the project's modules in order (one result each).
 load_modules() {
-	local m out
+	local m out args
 	for m in $VTIO_MODULES; do
-		if out=$(insmod "$VTIO_DIR/$m.ko" 2>&1); then
-			ok "insmod $m"
+		args="$(module_args "$m")"
+		# shellcheck disable=SC2086 # one word per parameter
+		if out=$(insmod "$VTIO_DIR/$m.ko" $args 2>&1); then
+			ok "insmod $m${args:+ $args}"
 		else
-			not_ok "insmod $m" "$(echo "$out" | tail -n 1)"
+			not_ok "insmod $m${args:+ $args}" "$(echo "$out" | tail -n 1)"
 		fi
 	done
 }
@@ -65,9 +92,12 @@ load_modules() {
 # insmod_all / rmmod_all: load in order / unload in reverse order, as one
 # step: every failure becomes a diagnostic, the status says if any failed.
 insmod_all() {
-	local m out rc=0
+	local m out args rc=0
 	for m in $VTIO_MODULES; do
-		out=$(insmod "$VTIO_DIR/$m.ko" 2>&1) || { diag "insmod $m: $out"; rc=1; }
+		args="$(module_args "$m")"
+		# shellcheck disable=SC2086 # one word per parameter
+		out=$(insmod "$VTIO_DIR/$m.ko" $args 2>&1) ||
+			{ diag "insmod $m${args:+ $args}: $out"; rc=1; }
 	done
 	return $rc
 }
@@ -113,16 +143,41 @@ pci_driver() {
 	return 0
 }
 
-# takeover ADDR: take the NIC from the in-tree virtio-pci the way a user
-# would (6.12 has it built in): unbind, then driver_override so that only
-# virtio_pci_modern may bind it (when it is loaded, or via drivers_probe).
+# nic_mmio: the virtio-mmio platform device of the NIC, as ACPI describes
+# it (LNRO0005:NN; QEMU's microvm lists only the transports in use, and the
+# scenarios plug in one device, the NIC).
+nic_mmio() {
+	local d
+	for d in /sys/bus/platform/devices/LNRO0005:*; do
+		[ -e "$d" ] && { basename "$d"; return 0; }
+	done
+	return 1
+}
+
+# nic_dev: the NIC's device on its transport's bus (NIC_BUS).
+nic_dev() {
+	if [ "$VTIO_TRANSPORT" = mmio ]; then nic_mmio; else nic_pci; fi
+}
+
+# nic_driver ADDR: the driver bound to the NIC's device, empty when unbound.
+nic_driver() {
+	local l=/sys/bus/$NIC_BUS/devices/$1/driver
+	[ -e "$l" ] && basename "$(readlink -f "$l")"
+	return 0
+}
+
+# takeover ADDR: take the NIC from the in-tree transport driver the way a
+# user would (6.12 has virtio-pci built in): unbind, then driver_override
+# so that only our transport may bind it (when it is loaded, or via
+# drivers_probe). The in-tree virtio-mmio is a module in both kernels and
+# not in the initramfs, so it never holds the NIC here.
 takeover() {
 	local a="$1" drv
-	drv="$(pci_driver "$a")"
-	[ "$drv" = virtio-pci ] || return 0
-	diag "taking $a over from the in-tree virtio-pci"
-	echo "$a" >/sys/bus/pci/drivers/virtio-pci/unbind || return 1
-	echo virtio_pci_modern >"/sys/bus/pci/devices/$a/driver_override" || return 1
+	drv="$(nic_driver "$a")"
+	[ "$drv" = "$INTREE_TRANSPORT" ] || return 0
+	diag "taking $a over from the in-tree $INTREE_TRANSPORT"
+	echo "$a" >"/sys/bus/$NIC_BUS/drivers/$INTREE_TRANSPORT/unbind" || return 1
+	echo "$VTIO_TRANSPORT_MODULE" >"/sys/bus/$NIC_BUS/devices/$a/driver_override" || return 1
 }
 
 # netdev_bus NETDEV: the bus of the netdev's parent device.

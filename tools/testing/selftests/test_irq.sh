@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
-# irq=MODE: interrupt mode (msix-per-vq, msix-shared, intx), the
-# /proc/interrupts names for it, and data-path interrupts during traffic.
+# irq=MODE: interrupt mode (PCI: msix-per-vq, msix-shared, intx; MMIO:
+# wired, the platform interrupt line), the /proc/interrupts names for it,
+# and data-path interrupts during traffic.
 
 plan() { echo 3; }
 
@@ -14,16 +15,21 @@ run() {
 	msix-per-vq)
 		# The control queue has an interrupt too (its acks end a wait).
 		present="$v-config $v-input.0 $v-output.0 $v-control"
-		absent="$v-virtqueues $v-intx"
+		absent="$v-virtqueues $v-intx $v-wired"
 		data="$v-input.0 $v-output.0" ;;
 	msix-shared)
 		present="$v-config $v-virtqueues"
-		absent="$v-input.0 $v-output.0 $v-control $v-intx"
+		absent="$v-input.0 $v-output.0 $v-control $v-intx $v-wired"
 		data="$v-virtqueues" ;;
 	intx)
 		present="$v-intx"
-		absent="$v-config $v-virtqueues $v-input.0 $v-output.0 $v-control"
+		absent="$v-config $v-virtqueues $v-input.0 $v-output.0 $v-control $v-wired"
 		data="$v-intx" ;;
+	wired)
+		# virtio_mmio_msi on x86: no MSI for platform devices.
+		present="$v-wired"
+		absent="$v-config $v-virtqueues $v-input.0 $v-output.0 $v-control $v-intx"
+		data="$v-wired" ;;
 	*)
 		diag "unknown irq mode $mode" ;;
 	esac

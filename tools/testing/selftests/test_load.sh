@@ -1,18 +1,31 @@
 # SPDX-License-Identifier: GPL-2.0
-# load: find the virtio-net PCI function, take it from the in-tree
-# virtio-pci if that bound it (6.12: built in), insmod the project's
-# modules, check our transport bound it and bring the netdev up.
+# load[=PARAM=VALUE:...]: find the NIC on its transport (a virtio-net PCI
+# function, or with vtio.transport=mmio the virtio-mmio platform device
+# ACPI describes), take it from the in-tree driver if that bound it (6.12:
+# virtio-pci is built in), insmod the project's modules (the transport
+# module with PARAMs, kept for later reloads), check our transport bound
+# it and bring the netdev up.
 
 plan() { echo 6; }
 
 run() {
-	local a dev
+	local a dev what want
 
-	if a="$(nic_pci)"; then
-		ok "virtio-net PCI function present"
-		diag "NIC $a ($(cat /sys/bus/pci/devices/$a/vendor):$(cat /sys/bus/pci/devices/$a/device)), bound to '$(pci_driver "$a")'"
+	echo "$*" >"$TRANSPORT_ARGS_FILE"
+	if [ "$VTIO_TRANSPORT" = mmio ]; then
+		what="virtio-mmio platform device (ACPI LNRO0005)"
 	else
-		not_ok "virtio-net PCI function present" "no 1af4:1041 / 1af4:1000 device"
+		what="virtio-net PCI function"
+	fi
+	if a="$(nic_dev)"; then
+		ok "$what present"
+		if [ "$VTIO_TRANSPORT" = mmio ]; then
+			diag "NIC $a ($(cat "/sys/bus/platform/devices/$a/modalias")), bound to '$(nic_driver "$a")'"
+		else
+			diag "NIC $a ($(cat /sys/bus/pci/devices/$a/vendor):$(cat /sys/bus/pci/devices/$a/device)), bound to '$(nic_driver "$a")'"
+		fi
+	else
+		not_ok "$what present" "no such device on bus $NIC_BUS"
 	fi
 
 	if [ "${VTIO_INTREE:-}" = 1 ]; then
@@ -20,13 +33,14 @@ run() {
 		diag "DEBUG: in-tree virtio stack, not the project's modules"
 		load_intree_modules
 		ok "insmod (in-tree) 1"; ok "insmod (in-tree) 2"; ok "insmod (in-tree) 3"
-		expect_eq "PCI function bound to virtio-pci" "$(pci_driver "$a")" virtio-pci
+		want="$INTREE_TRANSPORT"
 	else
 		[ -n "$a" ] && { takeover "$a" || diag "takeover of $a failed"; }
 		load_modules
-		expect_eq "PCI function bound to virtio_pci_modern" \
-			"$(pci_driver "$a")" virtio_pci_modern
+		want="$VTIO_TRANSPORT_MODULE"
 	fi
+	# The driver binds while insmod runs (no deferred probe expected).
+	expect_eq "$NIC_BUS device ${a:-?} bound to $want" "$(nic_driver "$a")" "$want"
 
 	if dev="$(find_netdev 15)" && net_up "$dev"; then
 		echo "$dev" >/tmp/netdev

@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # reload: rmmod (reverse order) and insmod again, twice; the second time
 # while a ping flood is running. Traffic must flow after each reload.
+# The transport is this guest's (virtio_pci_modern or virtio_mmio_msi,
+# the latter with the parameters test_load.sh was given).
 
 plan() { echo 10; }
 
@@ -11,8 +13,8 @@ cycle() {
 
 	for m in $VTIO_MODULES; do module_loaded "$m" && left="$left $m"; done
 	[ -d /sys/bus/vtio ] && left="$left bus:vtio"
-	a="$(nic_pci)"
-	[ -n "$(pci_driver "$a")" ] && left="$left driver:$(pci_driver "$a")"
+	a="$(nic_dev)"
+	[ -n "$(nic_driver "$a")" ] && left="$left driver:$(nic_driver "$a")"
 	[ -z "$left" ] && ok "$what: modules, bus and binding gone" ||
 		not_ok "$what: modules, bus and binding gone" "left:$left"
 

@@ -77,7 +77,8 @@ if [ "${VTIO_DEBUG_INTREE:-0}" = 1 ]; then
 	for m in drivers/virtio/virtio.ko drivers/virtio/virtio_ring.ko \
 		 drivers/virtio/virtio_pci_legacy_dev.ko \
 		 drivers/virtio/virtio_pci_modern_dev.ko \
-		 drivers/virtio/virtio_pci.ko net/core/failover.ko \
+		 drivers/virtio/virtio_pci.ko drivers/virtio/virtio_mmio.ko \
+		 net/core/failover.ko \
 		 drivers/net/net_failover.ko drivers/net/virtio_net.ko; do
 		if [ -f "$mods/$m" ]; then
 			cp "$mods/$m" "$root/intree/"

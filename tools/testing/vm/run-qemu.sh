@@ -1,13 +1,21 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# run-qemu.sh [options]: boot one QEMU (TCG) guest on a virtio-net-pci NIC
+# run-qemu.sh [options]: boot one QEMU (TCG) guest on a virtio-net NIC
 # whose tap sits in a private network namespace with an iperf3 server.
 #
 #   -k, --kernel 6.1|6.12|ABI   guest kernel (default 6.1)
 #   -i, --initrd FILE           initramfs (default: build one for the kernel)
 #   -n, --name NAME             scenario name: logs go to .cache/logs/NAME.*
-#   -d, --device-opts OPTS      extra virtio-net-pci options ("vectors=0,...")
+#   -M, --machine q35|microvm   q35 (default): virtio-net-pci, driven by
+#                               virtio_pci_modern; microvm: virtio-net-device
+#                               on a virtio-mmio transport described by ACPI
+#                               (LNRO0005), driven by virtio_mmio_msi
+#   -V, --mmio-version 1|2      microvm only: the transport's Version, 1 =
+#                               legacy (QEMU's default), 2 = virtio 1.x
+#                               (virtio-mmio.force-legacy=false); default 2
+#   -d, --device-opts OPTS      extra options of the virtio-net device
+#                               ("vectors=0,...", "packed=on,...")
 #   -q, --queues N              tap queues (default 1; >1 needs mq=on in OPTS)
 #   -t, --tests LIST            guest test list (selftests/run.sh syntax)
 #   -m, --mode test|demo        guest mode (default test)
@@ -16,7 +24,10 @@
 #   -l, --live                  stream the console to stdout while it runs
 #
 # Outputs .cache/logs/NAME.log (full serial console, ttyS0) and
-# .cache/logs/NAME.ktap (ttyS1: the guest's KTAP output and dmesg dump).
+# .cache/logs/NAME.ktap (ttyS1: the guest's KTAP output and dmesg dump),
+# .cache/logs/NAME.qemu.log (QEMU's stderr) and NAME.guest-errors.log
+# (QEMU's -d guest_errors,unimp: a register access the device does not
+# implement, e.g. a legacy-only register on a Version 2 transport).
 # Exit status is QEMU's; 124 means the timeout killed it.
 #
 # Host addresses: 10.213.0.1/24 on the tap, inside the namespace only;
@@ -25,12 +36,14 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 kernel=6.1 initrd="" name="" opts="" queues=1 tests="" mode=test
-timeout=300 append="" live=0
+timeout=300 append="" live=0 machine=q35 mmio_version=2
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-k|--kernel) kernel="$2"; shift ;;
 	-i|--initrd) initrd="$2"; shift ;;
 	-n|--name) name="$2"; shift ;;
+	-M|--machine) machine="$2"; shift ;;
+	-V|--mmio-version) mmio_version="$2"; shift ;;
 	-d|--device-opts) opts="$2"; shift ;;
 	-q|--queues) queues="$2"; shift ;;
 	-t|--tests) tests="$2"; shift ;;
@@ -38,12 +51,18 @@ while [ $# -gt 0 ]; do
 	-T|--timeout) timeout="$2"; shift ;;
 	-a|--append) append="$2"; shift ;;
 	-l|--live) live=1 ;;
-	-h|--help) sed -n '3,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '3,34p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) die "unknown option $1" ;;
 	esac
 	shift
 done
 [ "$opts" = - ] && opts=""
+case "$machine" in
+q35) ;;
+microvm)
+	case "$mmio_version" in 1|2) ;; *) die "--mmio-version: 1 or 2, not '$mmio_version'" ;; esac ;;
+*) die "--machine: q35 or microvm, not '$machine'" ;;
+esac
 
 abi="$(abi_of "$kernel")"
 vmlinuz="$(vmlinuz_of "$abi")"
@@ -68,6 +87,15 @@ if grep -q '^CONFIG_KFENCE=y' "$(kernel_root "$abi")/boot/config-$abi"; then
 	cmdline+=" kfence.sample_interval=10"
 fi
 [ "${VTIO_DEBUG_INTREE:-0}" = 1 ] && cmdline+=" vtio.intree=1"
+# microvm: the guest loads virtio_mmio_msi. microvm has no HPET and no
+# ACPI PM timer, so when calibrating the TSC against the PIT fails, as it
+# does now and then under TCG on a busy host, the guest hangs at boot: tell
+# it the rate. TCG's TSC runs at the host's rate; a wrong one makes the
+# guest's clock run fast or slow (2 GHz when the host does not say).
+if [ "$machine" = microvm ]; then
+	tsc_khz="$(awk -F': *' '/^cpu MHz/ { printf "%d", $2 * 1000; exit }' /proc/cpuinfo)"
+	cmdline+=" tsc_early_khz=${tsc_khz:-2000000} no_timer_check vtio.transport=mmio"
+fi
 [ -n "$append" ] && cmdline+=" $append"
 
 # A private network namespace: name unique per run, removed on exit.
@@ -98,15 +126,32 @@ ip netns exec "$ns" timeout "$((timeout + 30))" \
 iperf_pid=$!
 
 netdev="tap,id=n0,ifname=vtap0,script=no,downscript=no,vhost=off,queues=$queues"
-device="virtio-net-pci,netdev=n0,mac=52:54:00:12:34:56${opts:+,$opts}"
-
-qemu=(qemu-system-x86_64 -M q35 -accel tcg -smp 2 -m 1024
+errors_file="$logs/$name.guest-errors.log"
+rm -f "$errors_file"
+if [ "$machine" = microvm ]; then
+	# microvm's own ISA serial port is ttyS0; the KTAP port (ttyS1) is a
+	# second isa-serial at the legacy COM2 address, which the 8250 driver
+	# probes. ACPI describes the virtio-mmio transports (_HID LNRO0005).
+	device="virtio-net-device,netdev=n0,mac=52:54:00:12:34:56${opts:+,$opts}"
+	qemu=(qemu-system-x86_64 -M "microvm,acpi=on")
+	[ "$mmio_version" = 2 ] && qemu+=(-global virtio-mmio.force-legacy=false)
+	serial=(-serial "file:$log_file"
+		-chardev "file,id=ktap,path=$ktap_file"
+		-device "isa-serial,chardev=ktap,iobase=0x2f8,irq=3")
+	what="microvm, virtio-mmio Version $mmio_version, device $device"
+else
+	device="virtio-net-pci,netdev=n0,mac=52:54:00:12:34:56${opts:+,$opts}"
+	qemu=(qemu-system-x86_64 -M q35)
+	serial=(-serial "file:$log_file" -serial "file:$ktap_file")
+	what="q35, device $device"
+fi
+qemu+=(-accel tcg -smp 2 -m 1024
 	-nodefaults -display none -no-reboot
 	-kernel "$vmlinuz" -initrd "$initrd" -append "$cmdline"
-	-serial "file:$log_file" -serial "file:$ktap_file"
+	"${serial[@]}" -d "guest_errors,unimp" -D "$errors_file"
 	-netdev "$netdev" -device "$device")
 
-log "boot $name: kernel $abi, device $device"
+log "boot $name: kernel $abi, $what"
 echo "${qemu[*]}" >"$logs/$name.cmd"
 
 if [ "$live" = 1 ]; then
