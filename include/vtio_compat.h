@@ -27,4 +27,14 @@
  */
 #define vtio_bus_type_t	typeof(*((struct device_driver *)NULL)->bus)
 
+/*
+ * ethtool RXFH callbacks (used in net/ethtool.c):
+ * VTIO_HAVE_RXFH_PARAM   6.8 passes struct ethtool_rxfh_param to
+ *			  get_rxfh / set_rxfh instead of indir, key, hfunc.
+ * VTIO_HAVE_RXFH_FIELDS  get_rxfh_fields / set_rxfh_fields carry the hash
+ *			  fields (ethtool -n/-N rx-flow-hash) instead of
+ *			  get_rxnfc / set_rxnfc ETHTOOL_GRXFH / SRXFH
+ *			  (upstream 6.17, backported to Debian's 6.12).
+ */
+
 #endif /* _VTIO_COMPAT_H */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * virtio_net_mq control queue: receive filters, MAC address, announce ack.
+ * virtio_net_mq control queue: receive filters, MAC address, VLAN filter,
+ * queue pairs, guest offloads, announce ack.
  *
  * One command is in flight at a time (ctrl_lock).  The device's answer is
  * awaited (its interrupt completes ctrl_done) for a bounded time; a
@@ -109,10 +110,79 @@ int vnet_ctrl_cmd(struct vnet_priv *vi, u8 class, u8 cmd,
 	return err;
 }
 
+/*
+ * A command whose payload is @n pieces of the kmalloc'd @buf (lengths in
+ * @lens); consumes @buf.  A buffer the device may still write after a
+ * timeout is kept until the device is reset.
+ */
+static int vnet_ctrl_send_owned(struct vnet_priv *vi, u8 class, u8 cmd,
+				u8 *buf, const unsigned int *lens,
+				unsigned int n)
+{
+	struct scatterlist sg[VNET_CTRL_MAX_OUT];
+	unsigned int i, off = 0;
+	bool was_dead;
+	int err;
+
+	if (WARN_ON_ONCE(n > VNET_CTRL_MAX_OUT)) {
+		kfree(buf);
+		return -EINVAL;
+	}
+	for (i = 0; i < n; i++) {
+		sg_init_one(&sg[i], buf + off, lens[i]);
+		off += lens[i];
+	}
+
+	mutex_lock(&vi->ctrl_lock);
+	was_dead = vi->ctrl_dead;
+	err = vnet_ctrl_send(vi, class, cmd, sg, n);
+	if (!was_dead && vi->ctrl_dead) {
+		vi->ctrl_orphan = buf;
+		buf = NULL;
+	}
+	mutex_unlock(&vi->ctrl_lock);
+	kfree(buf);
+	return err;
+}
+
+/* A command with a payload of any size in the kmalloc'd @buf (consumed). */
+int vnet_ctrl_cmd_buf(struct vnet_priv *vi, u8 class, u8 cmd,
+		      void *buf, unsigned int len)
+{
+	return vnet_ctrl_send_owned(vi, class, cmd, buf, &len, 1);
+}
+
 int vnet_ctrl_set_mac(struct vnet_priv *vi, const u8 *addr)
 {
 	return vnet_ctrl_cmd(vi, VIRTIO_NET_CTRL_MAC,
 			     VIRTIO_NET_CTRL_MAC_ADDR_SET, addr, ETH_ALEN);
+}
+
+/* Host-driven steering over the first @pairs queue pairs. */
+int vnet_ctrl_set_pairs(struct vnet_priv *vi, unsigned int pairs)
+{
+	__virtio16 v = __cpu_to_virtio16(true, pairs);
+
+	return vnet_ctrl_cmd(vi, VIRTIO_NET_CTRL_MQ,
+			     VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET, &v, sizeof(v));
+}
+
+int vnet_ctrl_vlan(struct vnet_priv *vi, u16 vid, bool add)
+{
+	__virtio16 v = __cpu_to_virtio16(true, vid);
+
+	return vnet_ctrl_cmd(vi, VIRTIO_NET_CTRL_VLAN,
+			     add ? VIRTIO_NET_CTRL_VLAN_ADD :
+				   VIRTIO_NET_CTRL_VLAN_DEL, &v, sizeof(v));
+}
+
+/* @offloads: the VIRTIO_NET_F_GUEST_* bits the device may use. */
+int vnet_ctrl_guest_offloads(struct vnet_priv *vi, u64 offloads)
+{
+	__virtio64 v = __cpu_to_virtio64(true, offloads);
+
+	return vnet_ctrl_cmd(vi, VIRTIO_NET_CTRL_GUEST_OFFLOADS,
+			     VIRTIO_NET_CTRL_GUEST_OFFLOADS_SET, &v, sizeof(v));
 }
 
 void vnet_ctrl_announce_ack(struct vnet_priv *vi)
@@ -126,25 +196,10 @@ void vnet_ctrl_announce_ack(struct vnet_priv *vi)
 static int vnet_ctrl_mac_table(struct vnet_priv *vi, u8 *buf,
 			       size_t uc_len, size_t mc_len)
 {
-	struct scatterlist sg[2];
-	bool was_dead;
-	int err;
+	unsigned int lens[2] = { uc_len, mc_len };
 
-	sg_init_one(&sg[0], buf, uc_len);
-	sg_init_one(&sg[1], buf + uc_len, mc_len);
-
-	mutex_lock(&vi->ctrl_lock);
-	was_dead = vi->ctrl_dead;
-	err = vnet_ctrl_send(vi, VIRTIO_NET_CTRL_MAC,
-			     VIRTIO_NET_CTRL_MAC_TABLE_SET, sg, 2);
-	if (!was_dead && vi->ctrl_dead) {
-		/* Still owned by the device until reset. */
-		vi->ctrl_orphan = buf;
-		buf = NULL;
-	}
-	mutex_unlock(&vi->ctrl_lock);
-	kfree(buf);
-	return err;
+	return vnet_ctrl_send_owned(vi, VIRTIO_NET_CTRL_MAC,
+				    VIRTIO_NET_CTRL_MAC_TABLE_SET, buf, lens, 2);
 }
 
 /* Build the unicast + multicast tables under the address list lock. */
@@ -189,8 +244,12 @@ void vnet_rx_mode_work(struct work_struct *work)
 	size_t uc_len, mc_len;
 	u8 *buf;
 
-	/* A closed device gets its filters again from the next open. */
-	if (READ_ONCE(vi->ctrl_dead) || !netif_running(dev))
+	/*
+	 * A closed device gets its filters again from the next open, a
+	 * detached one (being re-initialised) when it is attached again.
+	 */
+	if (READ_ONCE(vi->ctrl_dead) || !netif_running(dev) ||
+	    !netif_device_present(dev))
 		return;
 
 	if (vnet_ctrl_cmd(vi, VIRTIO_NET_CTRL_RX, VIRTIO_NET_CTRL_RX_PROMISC,

@@ -2,13 +2,14 @@
 /*
  * virtio_net_mq: virtio network driver for the vtio bus.
  *
- * Device setup and teardown, feature negotiation, link state and the
- * netdev operations.  The data path lives in rx.c and tx.c, the control
- * queue in ctrl.c and the ethtool operations in ethtool.c.
+ * Device setup and teardown, feature negotiation and link state.  The
+ * netdev operations live in netdev.c, the data path in rx.c and tx.c, the
+ * queue pairs (ethtool -L / -G) in queues.c, receive steering in rss.c,
+ * the control queue in ctrl.c and the ethtool operations in ethtool.c.
  *
- * The code is laid out for N queue pairs (receiveqK = 2K, transmitqK =
- * 2K + 1, control queue = 2N); this version runs one pair because
- * VIRTIO_NET_F_MQ is not negotiated yet.
+ * Queue layout (virtio 1.3 5.1.2): receiveqK = 2K, transmitqK = 2K + 1,
+ * the control queue at 2N, N = max_virtqueue_pairs with VIRTIO_NET_F_MQ
+ * and 1 without.
  */
 #include <linux/module.h>
 #include <linux/rtnetlink.h>
@@ -34,7 +35,11 @@ static const unsigned int vnet_features[] = {
 	VIRTIO_NET_F_GUEST_ANNOUNCE,
 	VIRTIO_NET_F_CTRL_MAC_ADDR,
 	VIRTIO_NET_F_SPEED_DUPLEX,
-	/* VIRTIO_NET_F_MQ (and RSS) come with multiqueue, the next step. */
+	VIRTIO_NET_F_MQ,
+	VIRTIO_NET_F_CTRL_VLAN,
+	VIRTIO_NET_F_CTRL_GUEST_OFFLOADS,
+	VIRTIO_NET_F_RSS,
+	VIRTIO_NET_F_HASH_REPORT,
 };
 
 /* A feature the device offers without its prerequisite is not accepted. */
@@ -53,6 +58,11 @@ static const struct {
 	{ VIRTIO_NET_F_CTRL_RX, BIT_ULL(VIRTIO_NET_F_CTRL_VQ) },
 	{ VIRTIO_NET_F_CTRL_MAC_ADDR, BIT_ULL(VIRTIO_NET_F_CTRL_VQ) },
 	{ VIRTIO_NET_F_GUEST_ANNOUNCE, BIT_ULL(VIRTIO_NET_F_CTRL_VQ) },
+	{ VIRTIO_NET_F_CTRL_VLAN, BIT_ULL(VIRTIO_NET_F_CTRL_VQ) },
+	{ VIRTIO_NET_F_CTRL_GUEST_OFFLOADS, BIT_ULL(VIRTIO_NET_F_CTRL_VQ) },
+	{ VIRTIO_NET_F_MQ, BIT_ULL(VIRTIO_NET_F_CTRL_VQ) },
+	{ VIRTIO_NET_F_RSS, BIT_ULL(VIRTIO_NET_F_CTRL_VQ) },
+	{ VIRTIO_NET_F_HASH_REPORT, BIT_ULL(VIRTIO_NET_F_CTRL_VQ) },
 };
 
 /* ---------------------------------------------------------- helpers -- */
@@ -169,114 +179,45 @@ static void vnet_config_changed(struct vtio_device *vdev)
 	schedule_work(&vi->config_work);
 }
 
-/* ------------------------------------------------------ netdev ops --- */
-
-static int vnet_open(struct net_device *dev)
-{
-	struct vnet_priv *vi = netdev_priv(dev);
-	bool refill = false;
-	unsigned int i;
-
-	for (i = 0; i < vi->cur_pairs; i++) {
-		if (!vnet_rx_fill(&vi->rq[i], GFP_KERNEL))
-			refill = true;
-	}
-
-	spin_lock_bh(&vi->refill_lock);
-	vi->refill_on = true;
-	spin_unlock_bh(&vi->refill_lock);
-
-	for (i = 0; i < vi->cur_pairs; i++) {
-		vnet_napi_enable(&vi->rq[i].napi, vi->rq[i].vq);
-		vnet_napi_enable(&vi->sq[i].napi, vi->sq[i].vq);
-	}
-	if (refill)
-		vnet_schedule_refill(vi, 0);
-	return 0;
-}
-
-static int vnet_close(struct net_device *dev)
-{
-	struct vnet_priv *vi = netdev_priv(dev);
-	unsigned int i;
-
-	spin_lock_bh(&vi->refill_lock);
-	vi->refill_on = false;
-	spin_unlock_bh(&vi->refill_lock);
-	cancel_delayed_work_sync(&vi->refill);
-
-	for (i = 0; i < vi->cur_pairs; i++) {
-		napi_disable(&vi->rq[i].napi);
-		napi_disable(&vi->sq[i].napi);
-	}
-	return 0;
-}
-
-static int vnet_set_mac_address(struct net_device *dev, void *p)
-{
-	struct vnet_priv *vi = netdev_priv(dev);
-	struct sockaddr *sa = p;
-	int err;
-
-	err = eth_prepare_mac_addr_change(dev, p);
-	if (err)
-		return err;
-
-	if (vnet_has(vi, VIRTIO_NET_F_CTRL_MAC_ADDR)) {
-		err = vnet_ctrl_set_mac(vi, (const u8 *)sa->sa_data);
-		if (err) {
-			netdev_err(dev, "device refused MAC address %pM: %d\n",
-				   sa->sa_data, err);
-			return err;
-		}
-	} else if (vnet_has(vi, VIRTIO_NET_F_MAC)) {
-		/*
-		 * The device filters on its config MAC, which a VERSION_1
-		 * driver may not write: without CTRL_MAC_ADDR it cannot move.
-		 */
-		return -EOPNOTSUPP;
-	}
-	/* Otherwise the device never learnt an address: change it locally. */
-	eth_commit_mac_addr_change(dev, p);
-	return 0;
-}
-
-static void vnet_get_stats64(struct net_device *dev,
-			     struct rtnl_link_stats64 *tot)
-{
-	struct vnet_priv *vi = netdev_priv(dev);
-	u64 v[VNET_STATS_MAX];
-	unsigned int i;
-
-	for (i = 0; i < vi->max_pairs; i++) {
-		vnet_stats_read(&vi->rq[i].stats, v, VNET_RQ_NSTATS);
-		tot->rx_packets += v[VNET_RQ_PACKETS];
-		tot->rx_bytes += v[VNET_RQ_BYTES];
-		tot->rx_dropped += v[VNET_RQ_DROPS];
-		tot->rx_length_errors += v[VNET_RQ_LENGTH_ERRORS];
-		tot->rx_frame_errors += v[VNET_RQ_HDR_ERRORS];
-		tot->rx_errors += v[VNET_RQ_LENGTH_ERRORS] +
-				  v[VNET_RQ_HDR_ERRORS];
-
-		vnet_stats_read(&vi->sq[i].stats, v, VNET_SQ_NSTATS);
-		tot->tx_packets += v[VNET_SQ_PACKETS];
-		tot->tx_bytes += v[VNET_SQ_BYTES];
-		tot->tx_dropped += v[VNET_SQ_DROPS];
-	}
-}
-
-static const struct net_device_ops vnet_netdev_ops = {
-	.ndo_open		= vnet_open,
-	.ndo_stop		= vnet_close,
-	.ndo_start_xmit		= vnet_start_xmit,
-	.ndo_validate_addr	= eth_validate_addr,
-	.ndo_set_mac_address	= vnet_set_mac_address,
-	.ndo_set_rx_mode	= vnet_set_rx_mode,
-	.ndo_get_stats64	= vnet_get_stats64,
-	.ndo_tx_timeout		= vnet_tx_timeout,
-};
-
 /* ------------------------------------------------------------ setup -- */
+
+/* VIRTIO_NET_F_MQ: max_virtqueue_pairs must be 1..0x8000. */
+static void vnet_validate_mq(struct vtio_device *vdev)
+{
+	u16 pairs;
+
+	if (!vtio_has_feature(vdev, VIRTIO_NET_F_MQ))
+		return;
+	pairs = vtio_cread16(vdev, VNET_CFG(max_virtqueue_pairs));
+	if (pairs >= 1 && pairs <= VNET_MAX_PAIRS)
+		return;
+	dev_warn(&vdev->dev, "device offers %u queue pairs, not 1..%u: ignoring VIRTIO_NET_F_MQ and VIRTIO_NET_F_RSS\n",
+		 pairs, VNET_MAX_PAIRS);
+	vtio_clear_feature(vdev, VIRTIO_NET_F_MQ);
+	vtio_clear_feature(vdev, VIRTIO_NET_F_RSS);
+}
+
+/* RSS / hash report parameters below what the standard promises. */
+static void vnet_validate_rss(struct vtio_device *vdev)
+{
+	bool rss = vtio_has_feature(vdev, VIRTIO_NET_F_RSS);
+	u32 types;
+	u16 len;
+	u8 key;
+
+	if (!rss && !vtio_has_feature(vdev, VIRTIO_NET_F_HASH_REPORT))
+		return;
+	key = vtio_cread8(vdev, VNET_CFG(rss_max_key_size));
+	types = vtio_cread32(vdev, VNET_CFG(supported_hash_types));
+	len = rss ? vtio_cread16(vdev,
+				 VNET_CFG(rss_max_indirection_table_length)) : 1;
+	if (key >= VNET_RSS_KEY_MIN && (types & VNET_RSS_HASH_ALL) && len)
+		return;
+	dev_warn(&vdev->dev, "device RSS limits unusable (key %u bytes, hash types 0x%x, table %u): ignoring VIRTIO_NET_F_RSS and VIRTIO_NET_F_HASH_REPORT\n",
+		 key, types, len);
+	vtio_clear_feature(vdev, VIRTIO_NET_F_RSS);
+	vtio_clear_feature(vdev, VIRTIO_NET_F_HASH_REPORT);
+}
 
 static int vnet_validate(struct vtio_device *vdev)
 {
@@ -302,6 +243,8 @@ static int vnet_validate(struct vtio_device *vdev)
 			vtio_clear_feature(vdev, vnet_feature_deps[i].bit);
 		}
 	}
+	vnet_validate_mq(vdev);
+	vnet_validate_rss(vdev);
 	return 0;
 }
 
@@ -322,35 +265,52 @@ static void vnet_setup_features(struct vnet_priv *vi)
 		if (vnet_has(vi, VIRTIO_NET_F_HOST_ECN))
 			hw |= NETIF_F_TSO_ECN;
 	}
+	dev->vlan_features = hw | NETIF_F_HIGHDMA;
+
+	/*
+	 * Receive offloads: switchable with CTRL_GUEST_OFFLOADS, otherwise the
+	 * device's checksums (and coalesced frames) always come.
+	 */
+	guest_gso = vnet_has(vi, VIRTIO_NET_F_GUEST_TSO4) ||
+		    vnet_has(vi, VIRTIO_NET_F_GUEST_TSO6);
+	if (vnet_has(vi, VIRTIO_NET_F_CTRL_GUEST_OFFLOADS)) {
+		if (vnet_has(vi, VIRTIO_NET_F_GUEST_CSUM))
+			hw |= NETIF_F_RXCSUM;
+		if (guest_gso)
+			hw |= NETIF_F_LRO;
+	}
+	if (vnet_has(vi, VIRTIO_NET_F_HASH_REPORT))
+		hw |= NETIF_F_RXHASH;
 	dev->hw_features = hw;
 	dev->features = hw | NETIF_F_HIGHDMA;
-	dev->vlan_features = dev->features;
-	/* Without guest offload control the device's checksums always come. */
 	if (vnet_has(vi, VIRTIO_NET_F_GUEST_CSUM))
 		dev->features |= NETIF_F_RXCSUM;
+	if (vnet_has(vi, VIRTIO_NET_F_CTRL_VLAN))
+		dev->features |= NETIF_F_HW_VLAN_CTAG_FILTER;
+	vnet_init_guest_offloads(vi);
 
 	mtu = vnet_has(vi, VIRTIO_NET_F_MTU) ?
 	      vtio_cread16(vi->vdev, VNET_CFG(mtu)) : 0;
 
-	guest_gso = vnet_has(vi, VIRTIO_NET_F_GUEST_TSO4) ||
-		    vnet_has(vi, VIRTIO_NET_F_GUEST_TSO6);
 	BUILD_BUG_ON(sizeof(struct virtio_net_hdr_v1) != VNET_HDR_LEN);
+	BUILD_BUG_ON(sizeof(union vnet_hdr) != VNET_HDR_MAX);
+	BUILD_BUG_ON((unsigned int)VNET_SQ_NSTATS > VNET_STATS_MAX);
 	BUILD_BUG_ON(DIV_ROUND_UP(VNET_RX_GSO_MAX, PAGE_SIZE) > VNET_MAX_SG);
 
 	dev->min_mtu = ETH_MIN_MTU;
 	if (vnet_has(vi, VIRTIO_NET_F_MRG_RXBUF)) {
 		vi->rx_mode = VNET_RX_MRG;
-		vi->rx_buf_len = VNET_MRG_BUF_LEN;
+		vi->rx_buf_len = VNET_MRG_BUF_LEN(vi->hdr_len);
 		dev->max_mtu = ETH_MAX_MTU;
 	} else if (guest_gso || mtu > ETH_DATA_LEN) {
 		vi->rx_mode = VNET_RX_BIG;
 		vi->big_pages = DIV_ROUND_UP(guest_gso ? VNET_RX_GSO_MAX :
-					     VNET_HDR_LEN + VLAN_ETH_HLEN + mtu,
+					     vi->hdr_len + VLAN_ETH_HLEN + mtu,
 					     PAGE_SIZE);
 		dev->max_mtu = ETH_MAX_MTU;
 	} else {
 		vi->rx_mode = VNET_RX_SMALL;
-		vi->rx_buf_len = VNET_MRG_BUF_LEN;
+		vi->rx_buf_len = VNET_MRG_BUF_LEN(vi->hdr_len);
 		dev->max_mtu = ETH_DATA_LEN;
 	}
 	if (mtu) {
@@ -377,128 +337,45 @@ static void vnet_setup_mac(struct vnet_priv *vi)
 	eth_hw_addr_random(vi->dev);
 }
 
-static int vnet_alloc_queues(struct vnet_priv *vi)
-{
-	unsigned int i;
-
-	vi->rq = kcalloc(vi->max_pairs, sizeof(*vi->rq), GFP_KERNEL);
-	vi->sq = kcalloc(vi->max_pairs, sizeof(*vi->sq), GFP_KERNEL);
-	if (!vi->rq || !vi->sq) {
-		kfree(vi->rq);
-		kfree(vi->sq);
-		return -ENOMEM;
-	}
-
-	for (i = 0; i < vi->max_pairs; i++) {
-		struct vnet_rq *rq = &vi->rq[i];
-		struct vnet_sq *sq = &vi->sq[i];
-
-		rq->vi = vi;
-		rq->index = i;
-		snprintf(rq->name, sizeof(rq->name), "input.%u", i);
-		u64_stats_init(&rq->stats.syncp);
-		u64_stats_init(&rq->irq.syncp);
-		netif_napi_add(vi->dev, &rq->napi, vnet_rx_poll);
-
-		sq->vi = vi;
-		sq->index = i;
-		snprintf(sq->name, sizeof(sq->name), "output.%u", i);
-		u64_stats_init(&sq->stats.syncp);
-		u64_stats_init(&sq->irq.syncp);
-		netif_napi_add_tx(vi->dev, &sq->napi, vnet_tx_poll);
-	}
-	return 0;
-}
-
-static void vnet_free_queues(struct vnet_priv *vi)
-{
-	unsigned int i;
-
-	for (i = 0; i < vi->max_pairs; i++) {
-		netif_napi_del(&vi->rq[i].napi);
-		netif_napi_del(&vi->sq[i].napi);
-		if (vi->rq[i].frag.page)
-			put_page(vi->rq[i].frag.page);
-	}
-	kfree(vi->rq);
-	kfree(vi->sq);
-}
-
-static int vnet_find_vqs(struct vnet_priv *vi)
-{
-	bool has_cvq = vnet_has(vi, VIRTIO_NET_F_CTRL_VQ);
-	unsigned int i, nvqs = 2 * vi->max_pairs + has_cvq;
-	struct vtio_device *vdev = vi->vdev;
-	struct vtio_vq_info *info;
-	struct vtio_vq **vqs;
-	int err = -ENOMEM;
-
-	info = kcalloc(nvqs, sizeof(*info), GFP_KERNEL);
-	vqs = kcalloc(nvqs, sizeof(*vqs), GFP_KERNEL);
-	if (!info || !vqs)
-		goto out;
-
-	for (i = 0; i < vi->max_pairs; i++) {
-		info[2 * i].name = vi->rq[i].name;
-		info[2 * i].callback = vnet_rx_callback;
-		info[2 * i + 1].name = vi->sq[i].name;
-		info[2 * i + 1].callback = vnet_tx_callback;
-	}
-	if (has_cvq)
-		info[2 * vi->max_pairs].name = "control";
-	/* An interrupt, not polling, ends the wait for a command's ack. */
-	if (has_cvq)
-		info[2 * vi->max_pairs].callback = vnet_ctrl_callback;
-
-	err = vdev->config->find_vqs(vdev, nvqs, vqs, info, NULL);
-	if (err) {
-		dev_err(&vdev->dev, "cannot set up %u virtqueues: %d\n",
-			nvqs, err);
-		goto out;
-	}
-
-	for (i = 0; i < vi->max_pairs; i++) {
-		vi->rq[i].vq = vqs[2 * i];
-		vi->sq[i].vq = vqs[2 * i + 1];
-		vi->sq[i].stop_thresh =
-			min_t(unsigned int, VNET_MAX_SG,
-			      vtio_vq_get_vring_size(vi->sq[i].vq));
-	}
-	if (has_cvq)
-		vi->cvq = vqs[2 * vi->max_pairs];
-out:
-	kfree(vqs);
-	kfree(info);
-	return err;
-}
-
-/* After reset: give back every buffer still posted. */
-static void vnet_free_unused_bufs(struct vnet_priv *vi)
-{
-	unsigned int i;
-	void *buf;
-
-	for (i = 0; i < vi->max_pairs; i++) {
-		while ((buf = vtio_vq_detach_unused_buf(vi->sq[i].vq)) != NULL)
-			dev_kfree_skb(buf);
-		while ((buf = vtio_vq_detach_unused_buf(vi->rq[i].vq)) != NULL)
-			vnet_rx_free_buf(vi, buf);
-	}
-	/* The control queue's token is vi->ctrl, freed by the caller. */
-	if (vi->cvq) {
-		while (vtio_vq_detach_unused_buf(vi->cvq))
-			;
-	}
-}
-
 static const char * const vnet_rx_mode_names[] = {
 	[VNET_RX_SMALL] = "small",
 	[VNET_RX_BIG] = "big",
 	[VNET_RX_MRG] = "mergeable",
 };
 
+/*
+ * Enable min(online CPUs, max) pairs.  Called under rtnl after DRIVER_OK
+ * (the control queue works from then on) and before ndo_open can run.
+ * A device that refuses keeps running on one pair.
+ */
+static void vnet_enable_pairs(struct vnet_priv *vi)
+{
+	unsigned int pairs = min(num_online_cpus(), vi->max_pairs);
+	struct net_device *dev = vi->dev;
+	int err;
+
+	err = vnet_steer(vi, pairs);
+	if (err) {
+		netdev_warn(dev, "device refused %u queue pairs (%d): using one\n",
+			    pairs, err);
+		pairs = 1;
+	}
+	if (netif_set_real_num_tx_queues(dev, pairs) ||
+	    netif_set_real_num_rx_queues(dev, pairs)) {
+		/* Cannot fail when shrinking back to where we came from. */
+		netif_set_real_num_tx_queues(dev, 1);
+		netif_set_real_num_rx_queues(dev, 1);
+		if (pairs > 1 && vnet_steer(vi, 1))
+			netdev_warn(dev, "cannot return to one queue pair\n");
+		pairs = 1;
+	}
+	vi->cur_pairs = pairs;
+	vnet_set_affinity(vi);
+}
+
 static int vnet_probe(struct vtio_device *vdev)
 {
+	unsigned int max_pairs = 1;
 	struct net_device *dev;
 	struct vnet_priv *vi;
 	int err;
@@ -513,8 +390,10 @@ static int vnet_probe(struct vtio_device *vdev)
 		return -ENODEV;
 	}
 
-	/* One pair until VIRTIO_NET_F_MQ is negotiated. */
-	dev = alloc_etherdev_mq(sizeof(*vi), 1);
+	/* vnet_validate() checked the value. */
+	if (vtio_has_feature(vdev, VIRTIO_NET_F_MQ))
+		max_pairs = vtio_cread16(vdev, VNET_CFG(max_virtqueue_pairs));
+	dev = alloc_etherdev_mq(sizeof(*vi), max_pairs);
 	if (!dev)
 		return -ENOMEM;
 	SET_NETDEV_DEV(dev, &vdev->dev);
@@ -522,8 +401,10 @@ static int vnet_probe(struct vtio_device *vdev)
 	vi = netdev_priv(dev);
 	vi->vdev = vdev;
 	vi->dev = dev;
-	vi->max_pairs = 1;
+	vi->max_pairs = max_pairs;
 	vi->cur_pairs = 1;
+	vi->hdr_len = vtio_has_feature(vdev, VIRTIO_NET_F_HASH_REPORT) ?
+		      VNET_HDR_MAX : VNET_HDR_LEN;
 	vi->indirect = vtio_has_feature(vdev, VTIO_F_INDIRECT_DESC);
 	vi->status = U16_MAX;
 	vi->speed = SPEED_UNKNOWN;
@@ -553,6 +434,9 @@ static int vnet_probe(struct vtio_device *vdev)
 			goto err_free_netdev;
 		}
 	}
+	err = vnet_rss_init(vi);
+	if (err)
+		goto err_free_ctrl;
 	err = vnet_alloc_queues(vi);
 	if (err)
 		goto err_free_ctrl;
@@ -562,9 +446,10 @@ static int vnet_probe(struct vtio_device *vdev)
 	if (err)
 		goto err_free_queues;
 
-	err = netif_set_real_num_tx_queues(dev, vi->cur_pairs);
+	/* The device starts on one pair (virtio 1.3 5.1.6.5.5). */
+	err = netif_set_real_num_tx_queues(dev, 1);
 	if (!err)
-		err = netif_set_real_num_rx_queues(dev, vi->cur_pairs);
+		err = netif_set_real_num_rx_queues(dev, 1);
 	if (err)
 		goto err_del_vqs;
 	netif_carrier_off(dev);
@@ -578,6 +463,7 @@ static int vnet_probe(struct vtio_device *vdev)
 	}
 	/* DRIVER_OK before ndo_open can run, i.e. before rtnl is dropped. */
 	vtio_device_ready(vdev);
+	vnet_enable_pairs(vi);
 	rtnl_unlock();
 
 	if (dev->addr_assign_type == NET_ADDR_RANDOM &&
@@ -594,18 +480,21 @@ static int vnet_probe(struct vtio_device *vdev)
 	}
 	vtio_config_driver_enable(vdev);
 
-	netdev_info(dev, "MAC %pM, %s rx buffers, MTU %u, %u queue pair(s)%s\n",
+	netdev_info(dev, "MAC %pM, %s rx buffers, MTU %u, %u of %u queue pair(s)%s%s\n",
 		    dev->dev_addr, vnet_rx_mode_names[vi->rx_mode], dev->mtu,
-		    vi->cur_pairs, vi->cvq ? " + control queue" : "");
+		    vi->cur_pairs, vi->max_pairs,
+		    vi->cvq ? " + control queue" : "",
+		    vi->rss.indir_len ? ", RSS" : "");
 	return 0;
 
 err_del_vqs:
 	vtio_reset_device(vdev);
-	vdev->config->del_vqs(vdev);
+	vnet_del_vqs(vi);
 err_free_queues:
 	vnet_free_queues(vi);
 	vdev->priv = NULL;
 err_free_ctrl:
+	vnet_rss_free(vi);
 	kfree(vi->ctrl);
 err_free_netdev:
 	free_netdev(dev);
@@ -624,9 +513,9 @@ static void vnet_remove(struct vtio_device *vdev)
 	cancel_delayed_work_sync(&vi->refill);
 
 	vtio_reset_device(vdev);
-	vnet_free_unused_bufs(vi);
-	vdev->config->del_vqs(vdev);
+	vnet_del_vqs(vi);
 	vnet_free_queues(vi);
+	vnet_rss_free(vi);
 
 	/* The device is reset: nothing can write these any more. */
 	kfree(vi->ctrl_orphan);

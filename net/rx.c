@@ -6,8 +6,14 @@
  *  - small: one page-fragment buffer per frame, big enough for the MTU;
  *  - big: a chain of whole pages per frame (guest GSO without mergeable
  *    buffers), tracked by a struct vnet_big_buf;
- *  - mergeable: fixed-size page-fragment buffers, a frame spans the number
- *    of buffers the device writes into the header's num_buffers.
+ *  - mergeable: page-fragment buffers, a frame spans the number of
+ *    buffers the device writes into the header's num_buffers.  Their size
+ *    follows a moving average of the frame sizes of the queue, from one
+ *    full-size frame up to a page: coalesced (GSO) frames then take a
+ *    handful of buffers rather than dozens, small frames keep small ones.
+ *
+ * Small and mergeable buffers carry their size as the ring's per-buffer
+ * context, so a completion is checked against the buffer it came from.
  *
  * The used length, num_buffers and the checksum / GSO fields of the header
  * come from the device and are checked before use: a frame failing a check
@@ -32,6 +38,7 @@ struct vnet_rx_acc {
 	u64 drops;
 	u64 length_errors;
 	u64 hdr_errors;
+	u64 hashes;
 };
 
 static __printf(2, 3) void vnet_rx_err(struct vnet_rq *rq, const char *fmt,
@@ -72,9 +79,32 @@ void vnet_rx_free_buf(struct vnet_priv *vi, void *buf)
 
 /* ------------------------------------------------------------ posting -- */
 
+/* The buffer size travels as the ring context of the buffer. */
+static void *vnet_len_to_ctx(unsigned int len)
+{
+	return (void *)(unsigned long)len;
+}
+
+static unsigned int vnet_ctx_to_len(void *ctx)
+{
+	return (unsigned long)ctx;
+}
+
+/* Size of the next buffer of @rq. */
+static unsigned int vnet_rx_buf_len(struct vnet_rq *rq)
+{
+	unsigned int min = rq->vi->rx_buf_len;
+
+	if (rq->vi->rx_mode != VNET_RX_MRG)
+		return min;
+	return ALIGN(clamp_t(unsigned int,
+			     ewma_vnet_frame_len_read(&rq->frame_len),
+			     min, VNET_MRG_MAX_LEN), L1_CACHE_BYTES);
+}
+
 static int vnet_rx_add_frag(struct vnet_rq *rq, gfp_t gfp)
 {
-	unsigned int len = rq->vi->rx_buf_len;
+	unsigned int len = vnet_rx_buf_len(rq);
 	struct page_frag *pf = &rq->frag;
 	void *buf;
 	int err;
@@ -85,7 +115,8 @@ static int vnet_rx_add_frag(struct vnet_rq *rq, gfp_t gfp)
 	buf = page_address(pf->page) + pf->offset;
 	get_page(pf->page);
 	sg_init_one(rq->sg, buf, len);
-	err = vtio_vq_add_inbuf(rq->vq, rq->sg, 1, buf, gfp);
+	err = vtio_vq_add_inbuf_ctx(rq->vq, rq->sg, 1, buf,
+				    vnet_len_to_ctx(len), gfp);
 	if (unlikely(err)) {
 		put_page(pf->page);
 		return err;
@@ -161,7 +192,8 @@ void vnet_refill_work(struct work_struct *work)
 	bool ok = true;
 	unsigned int i;
 
-	for (i = 0; i < vi->cur_pairs; i++) {
+	/* Queue pairs the stack does not use get their buffers when enabled. */
+	for (i = 0; i < READ_ONCE(vi->cur_pairs); i++) {
 		struct vnet_rq *rq = &vi->rq[i];
 
 		napi_disable(&rq->napi);
@@ -253,25 +285,25 @@ static void vnet_rx_drain(struct vnet_rq *rq, unsigned int n)
 	}
 }
 
-/* Small and mergeable buffers: page fragments of rx_buf_len bytes. */
+/* Small and mergeable buffers: page fragments of @buf_len bytes each. */
 static struct sk_buff *vnet_rx_paged(struct vnet_rq *rq, void *buf,
-				     unsigned int len,
-				     struct virtio_net_hdr_mrg_rxbuf *hdr,
-				     struct vnet_rx_acc *acc)
+				     unsigned int len, unsigned int buf_len,
+				     union vnet_hdr *hdr, struct vnet_rx_acc *acc)
 {
-	unsigned int buf_len = rq->vi->rx_buf_len;
+	unsigned int hdr_len = rq->vi->hdr_len, frame = len;
 	struct page *page = virt_to_head_page(buf);
 	struct sk_buff *skb, *tail;
 	unsigned int nbufs = 1, i;
+	void *ctx;
 
-	if (unlikely(len < VNET_HDR_LEN)) {
-		vnet_rx_err(rq, "used length %u shorter than the %zu-byte header",
-			    len, VNET_HDR_LEN);
+	if (unlikely(len < hdr_len)) {
+		vnet_rx_err(rq, "used length %u shorter than the %u-byte header",
+			    len, hdr_len);
 		goto err_one;
 	}
-	memcpy(hdr, buf, VNET_HDR_LEN);
+	memcpy(hdr, buf, hdr_len);
 	if (rq->vi->rx_mode == VNET_RX_MRG) {
-		nbufs = __virtio16_to_cpu(true, hdr->num_buffers);
+		nbufs = __virtio16_to_cpu(true, hdr->mrg.num_buffers);
 		if (unlikely(!nbufs ||
 			     nbufs > vtio_vq_get_vring_size(rq->vq))) {
 			vnet_rx_err(rq, "invalid num_buffers %u", nbufs);
@@ -287,8 +319,8 @@ static struct sk_buff *vnet_rx_paged(struct vnet_rq *rq, void *buf,
 		return NULL;
 	}
 
-	skb = vnet_rx_head(rq, page, buf - page_address(page) + VNET_HDR_LEN,
-			   len - VNET_HDR_LEN, buf_len);
+	skb = vnet_rx_head(rq, page, buf - page_address(page) + hdr_len,
+			   len - hdr_len, buf_len);
 	if (unlikely(!skb)) {
 		acc->drops++;
 		vnet_put_frag(buf);
@@ -298,13 +330,14 @@ static struct sk_buff *vnet_rx_paged(struct vnet_rq *rq, void *buf,
 
 	tail = skb;
 	for (i = 1; i < nbufs; i++) {
-		buf = vtio_vq_get_buf(rq->vq, &len);
+		buf = vtio_vq_get_buf_ctx(rq->vq, &len, &ctx);
 		if (unlikely(!buf)) {
 			vnet_rx_err(rq, "num_buffers %u but only %u buffers used",
 				    nbufs, i);
 			acc->length_errors++;
 			goto err_skb;
 		}
+		buf_len = vnet_ctx_to_len(ctx);
 		if (unlikely(len > buf_len)) {
 			vnet_rx_err(rq, "buffer %u of %u: used length %u exceeds %u",
 				    i + 1, nbufs, len, buf_len);
@@ -315,7 +348,10 @@ static struct sk_buff *vnet_rx_paged(struct vnet_rq *rq, void *buf,
 			acc->drops++;
 			goto err_buf;
 		}
+		frame += len;
 	}
+	if (rq->vi->rx_mode == VNET_RX_MRG)
+		ewma_vnet_frame_len_add(&rq->frame_len, frame);
 	return skb;
 
 err_buf:
@@ -333,23 +369,23 @@ err_one:
 /* Big mode: the frame lies in a chain of whole pages. */
 static struct sk_buff *vnet_rx_big(struct vnet_rq *rq,
 				   struct vnet_big_buf *big, unsigned int len,
-				   struct virtio_net_hdr_mrg_rxbuf *hdr,
-				   struct vnet_rx_acc *acc)
+				   union vnet_hdr *hdr, struct vnet_rx_acc *acc)
 {
 	unsigned int cap = big->npages * PAGE_SIZE;
+	unsigned int hdr_len = rq->vi->hdr_len;
 	unsigned int copy, off, chunk, i;
 	struct sk_buff *skb = NULL;
 	u8 *first;
 
-	if (unlikely(len < VNET_HDR_LEN || len > cap)) {
-		vnet_rx_err(rq, "used length %u outside %zu..%u", len,
-			    VNET_HDR_LEN, cap);
+	if (unlikely(len < hdr_len || len > cap)) {
+		vnet_rx_err(rq, "used length %u outside %u..%u", len,
+			    hdr_len, cap);
 		acc->length_errors++;
 		goto out;
 	}
 	first = page_address(big->pages[0]);
-	memcpy(hdr, first, VNET_HDR_LEN);
-	len -= VNET_HDR_LEN;
+	memcpy(hdr, first, hdr_len);
+	len -= hdr_len;
 
 	copy = min_t(unsigned int, len, VNET_RX_COPY);
 	skb = napi_alloc_skb(&rq->napi, copy);
@@ -357,9 +393,9 @@ static struct sk_buff *vnet_rx_big(struct vnet_rq *rq,
 		acc->drops++;
 		goto out;
 	}
-	skb_put_data(skb, first + VNET_HDR_LEN, copy);
+	skb_put_data(skb, first + hdr_len, copy);
 	len -= copy;
-	off = VNET_HDR_LEN + copy;
+	off = hdr_len + copy;
 
 	for (i = 0; len && i < big->npages; i++) {
 		int nr = skb_shinfo(skb)->nr_frags;
@@ -408,9 +444,9 @@ static bool vnet_rx_gso_ok(const struct vnet_priv *vi, u8 gso_type)
  * is too short for Ethernet, -EPROTO when the header is not acceptable.
  */
 static int vnet_rx_finish(struct vnet_rq *rq, struct sk_buff *skb,
-			  const struct virtio_net_hdr_mrg_rxbuf *mh)
+			  const union vnet_hdr *vh)
 {
-	const struct virtio_net_hdr *h = &mh->hdr;
+	const struct virtio_net_hdr *h = &vh->mrg.hdr;
 	struct vnet_priv *vi = rq->vi;
 
 	if (unlikely(!pskb_may_pull(skb, ETH_HLEN)))
@@ -435,16 +471,17 @@ static int vnet_rx_finish(struct vnet_rq *rq, struct sk_buff *skb,
 }
 
 static void vnet_rx_one(struct vnet_rq *rq, void *buf, unsigned int len,
-			struct vnet_rx_acc *acc)
+			void *ctx, struct vnet_rx_acc *acc)
 {
-	struct virtio_net_hdr_mrg_rxbuf hdr;
+	union vnet_hdr hdr = {};
 	struct sk_buff *skb;
 	int err;
 
 	if (rq->vi->rx_mode == VNET_RX_BIG)
 		skb = vnet_rx_big(rq, buf, len, &hdr, acc);
 	else
-		skb = vnet_rx_paged(rq, buf, len, &hdr, acc);
+		skb = vnet_rx_paged(rq, buf, len, vnet_ctx_to_len(ctx), &hdr,
+				    acc);
 	if (!skb)
 		return;
 
@@ -456,14 +493,16 @@ static void vnet_rx_one(struct vnet_rq *rq, void *buf, unsigned int len,
 			acc->length_errors++;
 		} else {
 			vnet_rx_err(rq, "bad header: flags 0x%x gso_type 0x%x csum %u+%u",
-				    hdr.hdr.flags, hdr.hdr.gso_type,
-				    __virtio16_to_cpu(true, hdr.hdr.csum_start),
-				    __virtio16_to_cpu(true, hdr.hdr.csum_offset));
+				    hdr.mrg.hdr.flags, hdr.mrg.hdr.gso_type,
+				    __virtio16_to_cpu(true, hdr.mrg.hdr.csum_start),
+				    __virtio16_to_cpu(true, hdr.mrg.hdr.csum_offset));
 			acc->hdr_errors++;
 		}
 		kfree_skb(skb);
 		return;
 	}
+	if (vnet_rss_rx_hash(rq->vi, skb, &hdr))
+		acc->hashes++;
 	acc->packets++;
 	acc->bytes += len;
 	napi_gro_receive(&rq->napi, skb);
@@ -487,18 +526,20 @@ int vnet_rx_poll(struct napi_struct *napi, int budget)
 	struct vnet_rq *rq = container_of(napi, struct vnet_rq, napi);
 	struct vnet_rx_acc acc = {};
 	unsigned int len;
+	void *buf, *ctx;
 	int done = 0;
-	void *buf;
 
 	while (done < budget) {
-		buf = vtio_vq_get_buf(rq->vq, &len);
+		buf = vtio_vq_get_buf_ctx(rq->vq, &len, &ctx);
 		if (!buf)
 			break;
-		vnet_rx_one(rq, buf, len, &acc);
+		vnet_rx_one(rq, buf, len, ctx, &acc);
 		done++;
 	}
 
+	/* A disabled pair gets buffers when ethtool -L enables it. */
 	if (rq->vq->num_free > vtio_vq_get_vring_size(rq->vq) / 2 &&
+	    vnet_pair_active(rq->vi, rq->index) &&
 	    !vnet_rx_fill(rq, GFP_ATOMIC | __GFP_NOWARN))
 		vnet_schedule_refill(rq->vi, 0);
 
@@ -508,6 +549,7 @@ int vnet_rx_poll(struct napi_struct *napi, int budget)
 	u64_stats_add(&rq->stats.v[VNET_RQ_DROPS], acc.drops);
 	u64_stats_add(&rq->stats.v[VNET_RQ_LENGTH_ERRORS], acc.length_errors);
 	u64_stats_add(&rq->stats.v[VNET_RQ_HDR_ERRORS], acc.hdr_errors);
+	u64_stats_add(&rq->stats.v[VNET_RQ_HASHES], acc.hashes);
 	u64_stats_inc(&rq->stats.v[VNET_RQ_NAPI_POLLS]);
 	u64_stats_update_end(&rq->stats.syncp);
 

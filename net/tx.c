@@ -12,11 +12,10 @@
 
 #include "vnet.h"
 
-static struct virtio_net_hdr_mrg_rxbuf *vnet_skb_hdr(struct sk_buff *skb)
+static union vnet_hdr *vnet_skb_hdr(struct sk_buff *skb)
 {
-	BUILD_BUG_ON(sizeof(struct virtio_net_hdr_mrg_rxbuf) >
-		     sizeof(skb->cb));
-	return (struct virtio_net_hdr_mrg_rxbuf *)skb->cb;
+	BUILD_BUG_ON(sizeof(union vnet_hdr) > sizeof(skb->cb));
+	return (union vnet_hdr *)skb->cb;
 }
 
 /* Free what the device has sent.  Called with the tx queue lock held. */
@@ -88,15 +87,16 @@ int vnet_tx_poll(struct napi_struct *napi, int budget)
 
 static int vnet_tx_add(struct vnet_sq *sq, struct sk_buff *skb)
 {
-	struct virtio_net_hdr_mrg_rxbuf *hdr = vnet_skb_hdr(skb);
+	union vnet_hdr *hdr = vnet_skb_hdr(skb);
 	int nsg;
 
-	if (virtio_net_hdr_from_skb(skb, &hdr->hdr, true, false, 0))
+	/* The device reads hdr_len bytes: no stale cb bytes may leak out. */
+	memset(hdr, 0, sizeof(*hdr));
+	if (virtio_net_hdr_from_skb(skb, &hdr->mrg.hdr, true, false, 0))
 		return -EPROTO;
-	hdr->num_buffers = 0;
 
 	sg_init_table(sq->sg, VNET_MAX_SG);
-	sg_set_buf(sq->sg, hdr, VNET_HDR_LEN);
+	sg_set_buf(sq->sg, hdr, sq->vi->hdr_len);
 	nsg = skb_to_sgvec(skb, sq->sg + 1, 0, skb->len);
 	if (unlikely(nsg < 0))
 		return nsg;
@@ -147,6 +147,36 @@ netdev_tx_t vnet_start_xmit(struct sk_buff *skb, struct net_device *dev)
 		vnet_stats_add(&sq->stats, VNET_SQ_KICKS, 1);
 	}
 	return NETDEV_TX_OK;
+}
+
+/*
+ * Queue pair @sq->index was just enabled or disabled (ethtool -L).  A
+ * disabled queue is never picked by the stack again, but it may have been
+ * stopped with buffers the device will not complete while the pair is off:
+ * wake it so the watchdog does not take it for a hung queue.  An enabled
+ * queue may still be full of such buffers: stop it until they complete.
+ * Called under rtnl while the device is open.
+ */
+void vnet_tx_settle(struct vnet_sq *sq, bool active)
+{
+	struct netdev_queue *txq = netdev_get_tx_queue(sq->vi->dev, sq->index);
+	bool poll = false;
+
+	__netif_tx_lock_bh(txq);
+	vnet_tx_reclaim(sq, txq, 0);
+	if (!active || sq->vq->num_free >= sq->stop_thresh) {
+		netif_tx_wake_queue(txq);
+	} else {
+		netif_tx_stop_queue(txq);
+		poll = !vtio_vq_enable_cb_delayed(sq->vq);
+	}
+	__netif_tx_unlock_bh(txq);
+
+	if (poll) {
+		local_bh_disable();
+		vnet_napi_schedule(&sq->napi, sq->vq);
+		local_bh_enable();
+	}
 }
 
 void vnet_tx_timeout(struct net_device *dev, unsigned int txqueue)

@@ -1,0 +1,59 @@
+# SPDX-License-Identifier: GPL-2.0
+# mqring: ethtool -g / -G. The maximum is the device's; -G re-creates
+# every queue with the new size (device reset and re-initialisation);
+# traffic, the queue pairs and the RSS table survive it; a packed ring
+# also takes a size that is not a power of 2.
+. /vtio/tests/test_mqlib.sh
+
+plan() { echo 6; }
+
+rings() { ethtool -g "$1" | awk '/^Current/ { c = 1 } c && ($1 == "RX:" || $1 == "TX:") { printf "%s ", $2 }'; }
+
+run() {
+	local dev max cur table before odd
+
+	dev="$(mq_dev)"
+	ethtool -g "$dev" 2>&1 | sed 's/^/# /'
+	max="$(ethtool -g "$dev" | awk '$1 == "RX:" { print $2; exit }')"
+	cur="$(combined "$dev")"
+	table="$(ethtool -x "$dev" 2>/dev/null | grep -E '^ *[0-9]+:')"
+	[ "$(rings "$dev")" = "$max $max " ] &&
+		ok "ethtool -g: rings at the device maximum $max" ||
+		not_ok "ethtool -g: rings at the device maximum $max" "now $(rings "$dev")"
+
+	if ethtool -G "$dev" rx 128 tx 128 && [ "$(rings "$dev")" = "128 128 " ]; then
+		ok "ethtool -G rx 128 tx 128"
+	else
+		not_ok "ethtool -G rx 128 tx 128" "now $(rings "$dev")"
+	fi
+
+	if ping_ok 50 56 && iperf_ok -t 2 -P 4 >/dev/null && iperf_ok -t 2 -P 4 -R >/dev/null; then
+		ok "traffic both ways on 128-entry rings"
+	else
+		not_ok "traffic both ways on 128-entry rings"
+	fi
+
+	[ "$(combined "$dev")" = "$cur" ] &&
+	[ "$(ethtool -x "$dev" 2>/dev/null | grep -E '^ *[0-9]+:')" = "$table" ] &&
+		ok "$cur queue pairs and the RSS table survive -G" ||
+		not_ok "$cur queue pairs and the RSS table survive -G" "combined $(combined "$dev")"
+
+	if has_feature "$dev" RING_PACKED; then
+		odd=200
+		if ethtool -G "$dev" rx $odd tx $odd && [ "$(rings "$dev")" = "$odd $odd " ] &&
+		   ping_ok 20 1400; then
+			ok "packed ring: ethtool -G rx $odd tx $odd (not a power of 2)"
+		else
+			not_ok "packed ring: ethtool -G rx $odd tx $odd (not a power of 2)" "now $(rings "$dev")"
+		fi
+	else
+		ok "ring size not a power of 2 # SKIP split ring"
+	fi
+
+	if ethtool -G "$dev" rx "$max" tx "$max" && [ "$(rings "$dev")" = "$max $max " ] &&
+	   ping_ok 50 1400; then
+		ok "ethtool -G back to $max, traffic flows"
+	else
+		not_ok "ethtool -G back to $max, traffic flows" "now $(rings "$dev")"
+	fi
+}
