@@ -60,11 +60,14 @@ else
 		# Run outside the work tree: in a git tree checkpatch drops a
 		# .checkpatch-camelcase.git.* cache file into the current folder.
 		# --root: the kernel headers seed checkpatch's CamelCase list.
+		# Headers carry no Documentation/devicetree, so the DT binding
+		# lookup ("virtio,mmio" is documented upstream) cannot work.
 		out="$(cd "$CACHE/checkpatch" && "$checkpatch" --no-tree --strict \
-			--root="$kdir" --terse --show-types -f "$REPO/$f" 2>&1 || true)"
+			--root="$kdir" --terse --show-types \
+			--ignore UNDOCUMENTED_DT_STRING -f "$REPO/$f" 2>&1 || true)"
 		out="${out//$REPO\//}"
 		# --terse still prints a "total:" line per file when not clean.
-		out="$(grep -Ev '^(total:|$)|has no obvious style problems' <<<"$out" || true)"
+		out="$(grep -Ev '^(total:|$|grep: )|has no obvious style problems' <<<"$out" || true)"
 		[ -n "$out" ] && cp_out+="$out"$'\n'
 	done
 	if [ -n "$cp_out" ]; then
