@@ -14,9 +14,9 @@
 			 BIT_ULL(VIRTIO_NET_F_GUEST_UFO))
 #define VNET_GUEST_OFFLOADS	(VNET_GUEST_LRO | BIT_ULL(VIRTIO_NET_F_GUEST_CSUM))
 
-static int vnet_open(struct net_device *dev)
+/* Fill the enabled receive queues and start every NAPI: open and re-init. */
+void vnet_start_datapath(struct vnet_priv *vi)
 {
-	struct vnet_priv *vi = netdev_priv(dev);
 	bool refill = false;
 	unsigned int i;
 
@@ -37,6 +37,11 @@ static int vnet_open(struct net_device *dev)
 	}
 	if (refill)
 		vnet_schedule_refill(vi, 0);
+}
+
+static int vnet_open(struct net_device *dev)
+{
+	vnet_start_datapath(netdev_priv(dev));
 	return 0;
 }
 

@@ -309,23 +309,9 @@ static void vnet_quiesce(struct vnet_priv *vi, bool running)
 static void vnet_resume(struct vnet_priv *vi, bool running)
 {
 	struct net_device *dev = vi->dev;
-	bool refill = false;
-	unsigned int i;
 
-	if (running) {
-		for (i = 0; i < vi->cur_pairs; i++)
-			if (!vnet_rx_fill(&vi->rq[i], GFP_KERNEL))
-				refill = true;
-		spin_lock_bh(&vi->refill_lock);
-		vi->refill_on = true;
-		spin_unlock_bh(&vi->refill_lock);
-		for (i = 0; i < vi->max_pairs; i++) {
-			vnet_napi_enable(&vi->rq[i].napi, vi->rq[i].vq);
-			vnet_napi_enable(&vi->sq[i].napi, vi->sq[i].vq);
-		}
-		if (refill)
-			vnet_schedule_refill(vi, 0);
-	}
+	if (running)
+		vnet_start_datapath(vi);
 	netif_device_attach(dev);
 	/* Filters (rx mode, MAC table) and the link state, as before. */
 	if (running && vnet_has(vi, VIRTIO_NET_F_CTRL_RX))

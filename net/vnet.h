@@ -249,6 +249,7 @@ int vnet_rx_poll(struct napi_struct *napi, int budget);
 bool vnet_rx_fill(struct vnet_rq *rq, gfp_t gfp);
 void vnet_rx_free_buf(struct vnet_priv *vi, void *buf);
 void vnet_schedule_refill(struct vnet_priv *vi, unsigned long delay);
+void vnet_start_datapath(struct vnet_priv *vi);
 void vnet_refill_work(struct work_struct *work);
 
 /* tx.c */
