@@ -9,6 +9,8 @@
 #   /vtio/*.ko       the project's modules from .cache/build/<abi>/
 #   /vtio/tests/     tools/testing/selftests/
 #   iperf3, ethtool  with their shared libraries and the dynamic loader
+#   /vtio/extra/     8021q and the modules it needs, from the guest kernel
+#                    (test_mqctrl.sh's VLAN filter checks)
 #
 # No in-tree kernel module goes in, except with VTIO_DEBUG_INTREE=1, a
 # debugging aid for the harness itself: it adds the kernel's own virtio
@@ -70,21 +72,34 @@ fi
 cp "$REPO"/tools/testing/selftests/*.sh "$root/vtio/tests/"
 install -m 0755 "$VM_DIR/guest/init" "$root/init"
 
+# copy_kernel_module PATH DIR: the guest kernel's module PATH (relative to
+# its kernel/ tree, compressed or not) into DIR; nothing when built in.
+mods="$(kernel_root "$abi")/lib/modules/$abi/kernel"
+copy_kernel_module() {
+	local m="$1" dir="$2"
+	mkdir -p "$dir"
+	if [ -f "$mods/$m" ]; then
+		cp "$mods/$m" "$dir/"
+	elif [ -f "$mods/$m.xz" ]; then
+		xz -dc "$mods/$m.xz" >"$dir/$(basename "$m")"
+	fi
+}
+
+# 802.1Q and its dependencies, loaded by test_mqctrl.sh in this order.
+for m in net/llc/llc.ko net/802/stp.ko net/802/garp.ko net/802/mrp.ko \
+	 net/8021q/8021q.ko; do
+	copy_kernel_module "$m" "$root/vtio/extra"
+done
+
 if [ "${VTIO_DEBUG_INTREE:-0}" = 1 ]; then
 	log "DEBUG: adding the in-tree virtio modules of $abi under /intree"
-	mods="$(kernel_root "$abi")/lib/modules/$abi/kernel"
-	mkdir -p "$root/intree"
 	for m in drivers/virtio/virtio.ko drivers/virtio/virtio_ring.ko \
 		 drivers/virtio/virtio_pci_legacy_dev.ko \
 		 drivers/virtio/virtio_pci_modern_dev.ko \
 		 drivers/virtio/virtio_pci.ko drivers/virtio/virtio_mmio.ko \
 		 net/core/failover.ko \
 		 drivers/net/net_failover.ko drivers/net/virtio_net.ko; do
-		if [ -f "$mods/$m" ]; then
-			cp "$mods/$m" "$root/intree/"
-		elif [ -f "$mods/$m.xz" ]; then
-			xz -dc "$mods/$m.xz" >"$root/intree/$(basename "$m")"
-		fi	# else built in
+		copy_kernel_module "$m" "$root/intree"
 	done
 fi
 

@@ -27,7 +27,10 @@
 # .cache/logs/NAME.ktap (ttyS1: the guest's KTAP output and dmesg dump),
 # .cache/logs/NAME.qemu.log (QEMU's stderr) and NAME.guest-errors.log
 # (QEMU's -d guest_errors,unimp: a register access the device does not
-# implement, e.g. a legacy-only register on a Version 2 transport).
+# implement, e.g. a legacy-only register on a Version 2 transport),
+# NAME.monitor.log (what QEMU's monitor answered) and NAME.hostctl.log
+# (hostctl.sh: the host's half of tests that need the host to act, e.g.
+# send frames from the tap or "set_link" on the monitor).
 # Exit status is QEMU's; 124 means the timeout killed it.
 #
 # Host addresses: 10.213.0.1/24 on the tap, inside the namespace only;
@@ -80,7 +83,7 @@ if [ -z "$initrd" ]; then
 fi
 
 cmdline="console=ttyS0 loglevel=5 panic=-1 net.ifnames=0 mitigations=off"
-cmdline+=" vtio.mode=$mode"
+cmdline+=" vtio.mode=$mode vtio.hostctl=1"
 [ -n "$tests" ] && cmdline+=" vtio.tests=$tests"
 # KFENCE where the kernel has it (Debian 6.12): sample every 10 ms.
 if grep -q '^CONFIG_KFENCE=y' "$(kernel_root "$abi")/boot/config-$abi"; then
@@ -101,10 +104,16 @@ fi
 # A private network namespace: name unique per run, removed on exit.
 ns="vtio-$$-$(echo "$name" | tr -c 'A-Za-z0-9_.\n-' '_')"
 ns="${ns:0:60}"
-iperf_pid="" tail_pid=""
+# The QEMU monitor on a pair of FIFOs ("-chardev pipe" opens MON.in and
+# MON.out), so hostctl.sh can type commands at it.
+mon="$logs/$name.mon"
+iperf_pid="" tail_pid="" drain_pid="" hostctl_pid=""
 cleanup() {
-	[ -n "$tail_pid" ] && kill "$tail_pid" 2>/dev/null || true
-	[ -n "$iperf_pid" ] && kill "$iperf_pid" 2>/dev/null || true
+	local p
+	for p in "$tail_pid" "$iperf_pid" "$hostctl_pid" "$drain_pid"; do
+		[ -n "$p" ] && kill "$p" 2>/dev/null || true
+	done
+	rm -f "$mon.in" "$mon.out"
 	ip netns del "$ns" 2>/dev/null || true
 }
 trap cleanup EXIT
@@ -124,6 +133,17 @@ ip -n "$ns" link set vtap0 up
 ip netns exec "$ns" timeout "$((timeout + 30))" \
 	iperf3 -s -B 10.213.0.1 >"$logs/$name.iperf3.log" 2>&1 &
 iperf_pid=$!
+
+# The monitor's replies must be read or QEMU blocks on a full FIFO; the
+# open for reading waits until QEMU opens the write end.
+rm -f "$mon.in" "$mon.out"
+mkfifo "$mon.in" "$mon.out"
+cat "$mon.out" >"$logs/$name.monitor.log" &
+drain_pid=$!
+touch "$ktap_file"
+ip netns exec "$ns" "$VM_DIR/hostctl.sh" "$ktap_file" "$mon" $$ \
+	>"$logs/$name.hostctl.log" 2>&1 &
+hostctl_pid=$!
 
 netdev="tap,id=n0,ifname=vtap0,script=no,downscript=no,vhost=off,queues=$queues"
 errors_file="$logs/$name.guest-errors.log"
@@ -149,6 +169,7 @@ qemu+=(-accel tcg -smp 2 -m 1024
 	-nodefaults -display none -no-reboot
 	-kernel "$vmlinuz" -initrd "$initrd" -append "$cmdline"
 	"${serial[@]}" -d "guest_errors,unimp" -D "$errors_file"
+	-chardev "pipe,id=mon0,path=$mon" -mon chardev=mon0,mode=readline
 	-netdev "$netdev" -device "$device")
 
 log "boot $name: kernel $abi, $what"

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Install everything the harness needs on a Debian 12 machine (as root):
-# QEMU, busybox, iperf3/ethtool, sparse, the kernel headers of both guest
+# QEMU, busybox, iperf3/ethtool, sparse, python3 (hostctl.sh's raw frames), the kernel headers of both guest
 # kernels (6.1 and 6.12 LTS), the matching unsigned kernel images extracted
 # into .cache/kernels/<abi>/, and checkpatch.pl from linux-source.
 #
@@ -12,9 +12,9 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 PKGS=(qemu-system-x86 busybox-static cpio kmod iperf3 ethtool sparse
-      iproute2 gcc make xz-utils perl git)
+      iproute2 gcc make xz-utils perl git python3)
 CMDS=(qemu-system-x86_64 busybox cpio insmod iperf3 ethtool sparse ip gcc
-      make xz perl git)
+      make xz perl git python3)
 CHECKPATCH="$CACHE/checkpatch"
 CHECKPATCH_FILES=(checkpatch.pl spelling.txt const_structs.checkpatch)
 
