@@ -8,8 +8,9 @@
 #   4. every scenario of tools/testing/vm/scenarios in a QEMU guest
 #   5. tools/vtio-sim/run.sh when present (userspace unit tests)
 # Counts each KTAP result, plus one "dmesg clean" and one "QEMU clean"
-# result per scenario, and ends with the line "N passed, N failed". Exits 0
-# only when nothing failed.
+# result per scenario, and ends with the line "N passed, N failed, N
+# skipped" (a KTAP "ok ... # SKIP" is skipped, not passed). Exits 0 only
+# when nothing failed.
 #
 # Environment:
 #   VTIO_DEBUG_INTREE=1                  DEBUG the harness itself: guests load
@@ -28,6 +29,7 @@ BAD_DMESG='WARNING:|(^|[^A-Za-z])BUG:|kernel BUG at|Oops|list_add corruption|lis
 
 passed=0
 failed=0
+skipped=0
 summary=()
 wall_start=$SECONDS
 
@@ -39,7 +41,7 @@ finish() {
 	echo "==================== summary ===================="
 	printf '%s\n' "${summary[@]}"
 	echo "wall time: $((SECONDS - wall_start)) s"
-	echo "$passed passed, $failed failed"
+	echo "$passed passed, $failed failed, $skipped skipped"
 	[ "$failed" = 0 ] && [ "$passed" -gt 0 ]
 	exit $?
 }
@@ -110,20 +112,22 @@ done
 # Score one scenario from its logs; prints its results and failures.
 score() {
 	local name="$1" rc="$2" secs="$3" ktap="$LOGS/$1.ktap" log="$LOGS/$1.log"
-	local plan results okn notok bad dmesg
+	local plan results okn notok skipn bad dmesg
 
 	# Results are top-level KTAP lines printed before the dmesg dump.
 	results="$(sed -n '/^----- VTIO DMESG BEGIN -----/q; /^\(not \)\{0,1\}ok [0-9]/p' "$ktap" 2>/dev/null | tr -d '\r')"
 	plan="$(sed -n 's/^1\.\.\([0-9]\{1,\}\)\r\{0,1\}$/\1/p' "$ktap" 2>/dev/null | head -n 1)"
 	okn="$(grep -c '^ok ' <<<"$results")"
 	notok="$(grep -c '^not ok ' <<<"$results")"
+	skipn="$(grep -c '^ok .*# SKIP' <<<"$results")"
 	# Show the failures and the measured throughput.
 	{ grep '^not ok ' <<<"$results"; grep -E '^# iperf3 (tx|rx):' "$ktap" 2>/dev/null; } |
 		tr -d '\r' | sed "s/^/  $name: /"
-	passed=$((passed + okn))
+	passed=$((passed + okn - skipn))
+	skipped=$((skipped + skipn))
 	failed=$((failed + notok))
 
-	local status="$okn ok, $notok not ok"
+	local status="$okn ok ($skipn skipped), $notok not ok"
 	if [ "$rc" = 124 ]; then
 		fail "$name: timed out"
 		status+=", TIMEOUT"
@@ -224,8 +228,12 @@ for sim_name in vtio-sim mmio-sim; do
 	if [ -n "$line" ]; then
 		p="$(sed -E 's/^([A-Za-z]+: )?([0-9]+) passed.*/\2/' <<<"$line")"
 		f="$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")"
+		k=0
+		grep -qE ' [0-9]+ skipped' <<<"$line" &&
+			k="$(sed -E 's/.* ([0-9]+) skipped.*/\1/' <<<"$line")"
 		passed=$((passed + p))
 		failed=$((failed + f))
+		skipped=$((skipped + k))
 		[ "$rc" != 0 ] && [ "$f" = 0 ] && fail "$sim_name exited $rc"
 		summary+=("$(printf '%-20s %s passed, %s failed, exit %s (%s s)' "$sim_name" "$p" "$f" "$rc" "$((SECONDS - t0))")")
 	else
