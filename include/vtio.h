@@ -80,6 +80,11 @@ struct vtio_vq_info {
  * @bus_name: the underlying bus device name (e.g. PCI address).
  * @set_vq_affinity: hint the CPUs a queue's interrupt should go to.
  * @get_vq_affinity: the CPUs the queue's interrupt is affine to, or NULL.
+ * @reset_vq: reset one queue alone (VIRTIO_F_RING_RESET negotiated); when
+ *	it returns 0 the device no longer touches the queue's ring.
+ * @enable_vq: after reset_vq, tell the device about the queue's (new) ring
+ *	and its interrupt, and enable it.  Both optional: without them the
+ *	core never negotiates VIRTIO_F_RING_RESET.
  */
 struct vtio_config_ops {
 	void (*get)(struct vtio_device *vdev, unsigned int offset,
@@ -101,6 +106,8 @@ struct vtio_config_ops {
 	int (*set_vq_affinity)(struct vtio_vq *vq, const struct cpumask *mask);
 	const struct cpumask *(*get_vq_affinity)(struct vtio_device *vdev,
 						 int index);
+	int (*reset_vq)(struct vtio_vq *vq);
+	int (*enable_vq)(struct vtio_vq *vq);
 };
 
 /* ------------------------------------------------------------- device -- */
@@ -252,6 +259,10 @@ struct vtio_vq *vtio_vq_create(struct vtio_device *vdev, unsigned int index,
 			       vtio_vq_callback_t *callback, const char *name,
 			       bool ctx, struct device *dma_dev);
 void vtio_vq_destroy(struct vtio_vq *vq);
+
+/* Drivers: new ring size for one queue, see ring/core.c. */
+int vtio_vq_resize(struct vtio_vq *vq, unsigned int num,
+		   void (*recycle)(struct vtio_vq *vq, void *buf));
 
 /* Bus addresses of the three ring areas, for the transport to program. */
 dma_addr_t vtio_vq_desc_addr(const struct vtio_vq *vq);

@@ -32,6 +32,7 @@ static int vnet_ctrl_send(struct vnet_priv *vi, u8 class, u8 cmd,
 	struct vnet_ctrl *ctrl = vi->ctrl;
 	unsigned int i, len;
 	unsigned long deadline;
+	bool notify;
 	int err;
 
 	lockdep_assert_held(&vi->ctrl_lock);
@@ -53,6 +54,7 @@ static int vnet_ctrl_send(struct vnet_priv *vi, u8 class, u8 cmd,
 		sgs[1 + i] = &out[i];
 	sg_init_one(&status_sg, &ctrl->status, sizeof(ctrl->status));
 	sgs[1 + nout] = &status_sg;
+	notify = vnet_ctrl_inject(vi, &ctrl->hdr);
 
 	err = vtio_vq_add_sgs(vi->cvq, sgs, 1 + nout, 1, ctrl, GFP_KERNEL);
 	if (err) {
@@ -60,7 +62,7 @@ static int vnet_ctrl_send(struct vnet_priv *vi, u8 class, u8 cmd,
 			   class, cmd, err);
 		return err;
 	}
-	if (unlikely(!vtio_vq_kick(vi->cvq))) {
+	if (unlikely(notify && !vtio_vq_kick(vi->cvq))) {
 		err = -EIO;
 		goto dead;
 	}

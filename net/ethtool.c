@@ -104,6 +104,8 @@ static int vnet_set_ringparam(struct net_device *dev,
 	if (ring->rx_pending == vtio_vq_get_vring_size(vi->rq[0].vq) &&
 	    ring->tx_pending == vtio_vq_get_vring_size(vi->sq[0].vq))
 		return 0;
+	if (vnet_has(vi, VTIO_F_RING_RESET))
+		return vnet_resize_rings(vi, ring->rx_pending, ring->tx_pending);
 	return vnet_reinit(vi, ring->rx_pending, ring->tx_pending);
 }
 

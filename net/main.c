@@ -479,6 +479,7 @@ static int vnet_probe(struct vtio_device *vdev)
 		netif_carrier_on(dev);
 	}
 	vtio_config_driver_enable(vdev);
+	vnet_debugfs_add(vi);
 
 	netdev_info(dev, "MAC %pM, %s rx buffers, MTU %u, %u of %u queue pair(s)%s%s\n",
 		    dev->dev_addr, vnet_rx_mode_names[vi->rx_mode], dev->mtu,
@@ -505,6 +506,7 @@ static void vnet_remove(struct vtio_device *vdev)
 {
 	struct vnet_priv *vi = vdev->priv;
 
+	vnet_debugfs_remove(vi);
 	vtio_config_driver_disable(vdev);
 	cancel_work_sync(&vi->config_work);
 
@@ -540,7 +542,24 @@ static struct vtio_driver vnet_driver = {
 	.config_changed		= vnet_config_changed,
 };
 
-module_vtio_driver(vnet_driver);
+static int __init vnet_init(void)
+{
+	int err;
+
+	vnet_debugfs_init();
+	err = vtio_register_driver(&vnet_driver);
+	if (err)
+		vnet_debugfs_exit();
+	return err;
+}
+module_init(vnet_init);
+
+static void __exit vnet_exit(void)
+{
+	vtio_unregister_driver(&vnet_driver);
+	vnet_debugfs_exit();
+}
+module_exit(vnet_exit);
 
 MODULE_IMPORT_NS(VTIO);
 MODULE_ALIAS("vtio:d00000001v*");

@@ -374,10 +374,10 @@ static void vnet_replay(struct vnet_priv *vi)
 /*
  * Reset the device and create every queue again with @rx_ring / @tx_ring
  * entries (0: the device maximum), going through the status handshake
- * with the features negotiated at probe.  The transport has no per-queue
- * reset (VIRTIO_F_RING_RESET is not negotiated), so this is how ethtool -G
- * takes effect.  When the new sizes cannot be set up the old ones are
- * restored; when even that fails the device stays detached.
+ * with the features negotiated at probe.  Without per-queue reset
+ * (VIRTIO_F_RING_RESET, see resize.c) this is how ethtool -G takes
+ * effect.  When the new sizes cannot be set up the old ones are restored;
+ * when even that fails the device stays detached.
  * Called under rtnl.
  */
 int vnet_reinit(struct vnet_priv *vi, unsigned int rx_ring,
@@ -428,5 +428,8 @@ int vnet_reinit(struct vnet_priv *vi, unsigned int rx_ring,
 	vtio_device_ready(vdev);
 	vnet_replay(vi);
 	vnet_resume(vi, running);
+	if (!err)
+		netdev_info(vi->dev, "rings of %u/%u entries, set by device reset\n",
+			    rx_ring, tx_ring);
 	return err;
 }

@@ -206,6 +206,11 @@ struct vnet_priv {
 	struct vnet_ctrl *ctrl;
 	void *ctrl_orphan;		/* buffer the device may still write */
 	bool ctrl_dead;			/* a command went unanswered */
+	struct {			/* debugfs fault injection */
+		u32 refuse;
+		u32 mute;
+	} ctrl_fault;
+	struct dentry *debugfs;
 	struct work_struct rx_mode_work;
 
 	/* Device state the driver programmed, replayed after a re-init. */
@@ -276,6 +281,25 @@ void vnet_ctrl_callback(struct vtio_vq *vq);
 void vnet_set_rx_mode(struct net_device *dev);
 void vnet_rx_mode_work(struct work_struct *work);
 
+/* debugfs.c */
+#ifdef CONFIG_DEBUG_FS
+void vnet_debugfs_init(void);
+void vnet_debugfs_exit(void);
+void vnet_debugfs_add(struct vnet_priv *vi);
+void vnet_debugfs_remove(struct vnet_priv *vi);
+bool vnet_ctrl_inject(struct vnet_priv *vi, struct virtio_net_ctrl_hdr *hdr);
+#else
+static inline void vnet_debugfs_init(void) { }
+static inline void vnet_debugfs_exit(void) { }
+static inline void vnet_debugfs_add(struct vnet_priv *vi) { }
+static inline void vnet_debugfs_remove(struct vnet_priv *vi) { }
+static inline bool vnet_ctrl_inject(struct vnet_priv *vi,
+				    struct virtio_net_ctrl_hdr *hdr)
+{
+	return true;
+}
+#endif
+
 /* queues.c */
 int vnet_alloc_queues(struct vnet_priv *vi);
 void vnet_free_queues(struct vnet_priv *vi);
@@ -285,6 +309,10 @@ void vnet_set_affinity(struct vnet_priv *vi);
 int vnet_set_pairs(struct vnet_priv *vi, unsigned int pairs);
 int vnet_reinit(struct vnet_priv *vi, unsigned int rx_ring,
 		unsigned int tx_ring);
+
+/* resize.c */
+int vnet_resize_rings(struct vnet_priv *vi, unsigned int rx_ring,
+		      unsigned int tx_ring);
 
 /* rss.c */
 int vnet_rss_init(struct vnet_priv *vi);

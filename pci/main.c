@@ -56,6 +56,12 @@
 #define VPM_CC(field)		offsetof(struct virtio_pci_common_cfg, field)
 #define VPM_COMMON_LEN		offsetofend(struct virtio_pci_common_cfg, \
 					    queue_used_hi)
+/*
+ * virtio 1.2 4.1.4.3: queue_notify_data (le16) and queue_reset (le16)
+ * follow queue_used_hi; a 6.1 uapi struct ends before them.
+ */
+#define VPM_CC_QUEUE_RESET	(VPM_COMMON_LEN + 2)
+#define VPM_COMMON_RESET_LEN	(VPM_CC_QUEUE_RESET + 2)
 
 static unsigned int extra_device_types[16];
 static unsigned int n_extra_device_types;
@@ -118,6 +124,7 @@ struct vpm_device {
 	u32 notify_len;
 	u32 notify_mult;
 	u32 device_len;
+	bool queue_reset;		/* common config has queue_reset */
 
 	/* Interrupt and queue state, owned by find_vqs / del_vqs. */
 	enum vpm_irq_mode irq_mode;
@@ -184,6 +191,9 @@ static u64 vpm_get_features(struct vtio_device *vdev)
 	features = vpm_r32(vp, VPM_CC(device_feature));
 	vpm_w32(vp, VPM_CC(device_feature_select), 1);
 	features |= (u64)vpm_r32(vp, VPM_CC(device_feature)) << 32;
+	/* A short common config window cannot reset single queues. */
+	if (!vp->queue_reset)
+		features &= ~BIT_ULL(VTIO_F_RING_RESET);
 	return features;
 }
 
@@ -537,6 +547,31 @@ static void vpm_free_irqs(struct vpm_device *vp)
 /* ------------------------------------------------------------- queues -- */
 
 /* Create queue @index and program it into the device; it stays disabled. */
+/*
+ * Tell the device where the selected queue's ring is and which vector it
+ * signals; false when the device did not take the vector (read back).
+ */
+static bool vpm_program_queue(struct vpm_device *vp, struct vpm_queue *q)
+{
+	struct vtio_vq *vq = q->vq;
+
+	vpm_w16(vp, VPM_CC(queue_select), vq->index);
+	/* The ring may have settled on fewer entries than asked for. */
+	vpm_w16(vp, VPM_CC(queue_size), vtio_vq_get_vring_size(vq));
+	vpm_w64(vp, VPM_CC(queue_desc_lo), VPM_CC(queue_desc_hi),
+		vtio_vq_desc_addr(vq));
+	vpm_w64(vp, VPM_CC(queue_avail_lo), VPM_CC(queue_avail_hi),
+		vtio_vq_driver_addr(vq));
+	vpm_w64(vp, VPM_CC(queue_used_lo), VPM_CC(queue_used_hi),
+		vtio_vq_device_addr(vq));
+
+	if (!vp->nvectors)
+		return true;
+	vpm_w16(vp, VPM_CC(queue_msix_vector), q->vector);
+	return q->vector == VPM_NO_VECTOR ||
+	       vpm_r16(vp, VPM_CC(queue_msix_vector)) == q->vector;
+}
+
 static int vpm_setup_queue(struct vpm_device *vp, unsigned int index,
 			   const struct vtio_vq_info *info, u16 vector)
 {
@@ -584,26 +619,13 @@ static int vpm_setup_queue(struct vpm_device *vp, unsigned int index,
 	snprintf(q->irq_name, sizeof(q->irq_name), "%s-%s",
 		 dev_name(&vp->vdev.dev), info->name);
 
-	/* The ring may have settled on fewer entries than asked for. */
-	vpm_w16(vp, VPM_CC(queue_size), vtio_vq_get_vring_size(vq));
-	vpm_w64(vp, VPM_CC(queue_desc_lo), VPM_CC(queue_desc_hi),
-		vtio_vq_desc_addr(vq));
-	vpm_w64(vp, VPM_CC(queue_avail_lo), VPM_CC(queue_avail_hi),
-		vtio_vq_driver_addr(vq));
-	vpm_w64(vp, VPM_CC(queue_used_lo), VPM_CC(queue_used_hi),
-		vtio_vq_device_addr(vq));
-
-	if (vp->nvectors) {
-		vpm_w16(vp, VPM_CC(queue_msix_vector), vector);
-		if (vector != VPM_NO_VECTOR &&
-		    vpm_r16(vp, VPM_CC(queue_msix_vector)) != vector) {
-			dev_warn(dev, "device could not map queue %u to MSI-X vector %u, %s\n",
-				 index, vector,
-				 vp->irq_mode == VPM_IRQ_MSIX_PER_VQ ?
-				 "trying one shared queue vector" :
-				 "falling back to INTx");
-			return -EAGAIN;
-		}
+	if (!vpm_program_queue(vp, q)) {
+		dev_warn(dev, "device could not map queue %u to MSI-X vector %u, %s\n",
+			 index, vector,
+			 vp->irq_mode == VPM_IRQ_MSIX_PER_VQ ?
+			 "trying one shared queue vector" :
+			 "falling back to INTx");
+		return -EAGAIN;
 	}
 	return 0;
 }
@@ -622,6 +644,49 @@ static void vpm_enable_queues(struct vpm_device *vp)
 		vpm_w16(vp, VPM_CC(queue_select), i);
 		vpm_w16(vp, VPM_CC(queue_enable), 1);
 	}
+}
+
+/*
+ * VIRTIO_F_RING_RESET (virtio 1.2 4.1.4.3.2): write 1 to queue_reset; the
+ * reset is done when queue_reset and queue_enable both read 0.
+ */
+static int vpm_reset_vq(struct vtio_vq *vq)
+{
+	struct vpm_device *vp = to_vpm(vq->vdev);
+	unsigned long timeout;
+
+	vpm_w16(vp, VPM_CC(queue_select), vq->index);
+	vpm_w16(vp, VPM_CC_QUEUE_RESET, 1);
+	timeout = jiffies + msecs_to_jiffies(VPM_RESET_TIMEOUT_MS);
+	while (vpm_r16(vp, VPM_CC_QUEUE_RESET) ||
+	       vpm_r16(vp, VPM_CC(queue_enable))) {
+		if (time_after(jiffies, timeout)) {
+			dev_err(&vp->pdev->dev,
+				"queue %u (%s) not reset within %u ms\n",
+				vq->index, vq->name, VPM_RESET_TIMEOUT_MS);
+			return -ETIMEDOUT;
+		}
+		usleep_range(100, 200);
+	}
+	/* An interrupt raised before the reset may still be in its handler. */
+	vpm_synchronize_cbs(vq->vdev);
+	return 0;
+}
+
+/* After vpm_reset_vq: the (new) ring, the same vector, enabled again. */
+static int vpm_enable_vq(struct vtio_vq *vq)
+{
+	struct vpm_device *vp = to_vpm(vq->vdev);
+	struct vpm_queue *q = vq->priv;
+
+	if (!vpm_program_queue(vp, q)) {
+		dev_err(&vp->pdev->dev,
+			"queue %u (%s): device did not take MSI-X vector %u back after its reset\n",
+			vq->index, vq->name, q->vector);
+		return -EIO;
+	}
+	vpm_w16(vp, VPM_CC(queue_enable), 1);
+	return 0;
 }
 
 /* Undo everything find_vqs (or a failed attempt of it) set up. */
@@ -815,6 +880,8 @@ static const struct vtio_config_ops vpm_config_ops = {
 	.bus_name		= vpm_bus_name,
 	.set_vq_affinity	= vpm_set_vq_affinity,
 	.get_vq_affinity	= vpm_get_vq_affinity,
+	.reset_vq		= vpm_reset_vq,
+	.enable_vq		= vpm_enable_vq,
 };
 
 /* -------------------------------------------------------------- sysfs -- */
@@ -978,7 +1045,9 @@ static int vpm_map_caps(struct vpm_device *vp)
 	}
 
 	/* Map only what is used: the notify window may span megabytes. */
-	vp->common = vpm_map_cap(vp, &common, VPM_COMMON_LEN);
+	vp->queue_reset = common.length >= VPM_COMMON_RESET_LEN;
+	vp->common = vpm_map_cap(vp, &common, vp->queue_reset ?
+				 VPM_COMMON_RESET_LEN : VPM_COMMON_LEN);
 	vp->isr = vpm_map_cap(vp, &isr, 1);
 	vp->notify = vpm_map_cap(vp, &notify, notify.length);
 	if (has_device)

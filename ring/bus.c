@@ -313,6 +313,9 @@ static int vtio_negotiate(struct vtio_device *vdev, struct vtio_driver *drv)
 		return -ENODEV;
 	}
 	vdev->features = vdev->device_features & vtio_driver_features(drv);
+	/* Queue reset needs the transport's half. */
+	if (!vdev->config->reset_vq || !vdev->config->enable_vq)
+		vtio_clear_feature(vdev, VTIO_F_RING_RESET);
 
 	if (drv->validate) {
 		err = drv->validate(vdev);

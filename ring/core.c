@@ -387,6 +387,65 @@ static void vtio_ring_free_queue(struct vtio_ring *r)
 		free_pages_exact(r->queue, r->queue_bytes);
 }
 
+/* Split rings index with a mask; packed ones take any size. */
+static bool vtio_ring_size_ok(struct vtio_device *vdev, unsigned int index,
+			      unsigned int num)
+{
+	bool packed = vtio_has_feature(vdev, VTIO_F_RING_PACKED);
+
+	if (num && num <= VTIO_QUEUE_SIZE_MAX && (packed || is_power_of_2(num)))
+		return true;
+	dev_err(&vdev->dev, "virtqueue %u: bad %s ring size %u\n",
+		index, packed ? "packed" : "split", num);
+	return false;
+}
+
+/* Allocate the memory of a @num-entry ring: id state and the ring itself. */
+static int vtio_ring_alloc(struct vtio_ring *r, unsigned int num)
+{
+	bool packed = r->ops == &vtio_packed_ops;
+
+	r->num = num;
+	r->state = kcalloc(num, sizeof(*r->state), GFP_KERNEL);
+	r->extra = kcalloc(num, sizeof(*r->extra), GFP_KERNEL);
+	if (!r->state || !r->extra)
+		return -ENOMEM;
+	return vtio_ring_alloc_queue(r, packed ? vtio_packed_bytes(num) :
+						 vtio_split_bytes(num));
+}
+
+static void vtio_ring_free(struct vtio_ring *r)
+{
+	vtio_ring_free_queue(r);
+	kfree(r->extra);
+	kfree(r->state);
+}
+
+/*
+ * Put an allocated ring in its initial state, as a device expects it after
+ * a reset: every id free, nothing available or used, indexes at 0.
+ */
+static int vtio_ring_start(struct vtio_ring *r)
+{
+	unsigned int i;
+
+	memset(r->queue, 0, r->queue_bytes);
+	memset(r->state, 0, r->num * sizeof(*r->state));
+	memset(&r->split, 0, sizeof(r->split));
+	memset(&r->packed, 0, sizeof(r->packed));
+	r->vq.num_free = r->num;
+	r->free_head = 0;
+	r->num_added = 0;
+	r->last_used_idx = 0;
+	r->batch_len = 0;
+	/* One circle of ids; in-order rings never reorder it. */
+	for (i = 0; i < r->num; i++)
+		r->extra[i].next = (i + 1) % r->num;
+	r->batch_last = VTIO_NO_BATCH;
+	return r->ops == &vtio_packed_ops ? vtio_packed_init(r) :
+					    vtio_split_init(r);
+}
+
 struct vtio_vq *vtio_vq_create(struct vtio_device *vdev, unsigned int index,
 			       unsigned int num, unsigned int num_max,
 			       bool (*notify)(struct vtio_vq *vq),
@@ -394,18 +453,10 @@ struct vtio_vq *vtio_vq_create(struct vtio_device *vdev, unsigned int index,
 			       bool ctx, struct device *dma_dev)
 {
 	struct vtio_ring *r;
-	unsigned int i;
 	int err;
 
-	bool packed = vtio_has_feature(vdev, VTIO_F_RING_PACKED);
-
-	/* Split rings index with a mask; packed ones take any size. */
-	if (!num || num > VTIO_QUEUE_SIZE_MAX ||
-	    (!packed && !is_power_of_2(num))) {
-		dev_err(&vdev->dev, "virtqueue %u: bad %s ring size %u\n",
-			index, packed ? "packed" : "split", num);
+	if (!vtio_ring_size_ok(vdev, index, num))
 		return ERR_PTR(-EINVAL);
-	}
 
 	r = kzalloc(sizeof(*r), GFP_KERNEL);
 	if (!r)
@@ -415,9 +466,7 @@ struct vtio_vq *vtio_vq_create(struct vtio_device *vdev, unsigned int index,
 	r->vq.index = index;
 	r->vq.name = name;
 	r->vq.callback = callback;
-	r->vq.num_free = num;
 	r->vq.num_max = num_max;
-	r->num = num;
 	r->notify = notify;
 	r->dma_dev = dma_dev;
 	r->has_ctx = ctx;
@@ -426,38 +475,96 @@ struct vtio_vq *vtio_vq_create(struct vtio_device *vdev, unsigned int index,
 	r->event_idx = vtio_has_feature(vdev, VTIO_F_EVENT_IDX);
 	r->indirect = vtio_has_feature(vdev, VTIO_F_INDIRECT_DESC);
 	r->in_order = vtio_has_feature(vdev, VTIO_F_IN_ORDER);
+	r->ops = vtio_has_feature(vdev, VTIO_F_RING_PACKED) ?
+		 &vtio_packed_ops : &vtio_split_ops;
 
-	r->state = kcalloc(num, sizeof(*r->state), GFP_KERNEL);
-	r->extra = kcalloc(num, sizeof(*r->extra), GFP_KERNEL);
-	if (!r->state || !r->extra) {
-		err = -ENOMEM;
-		goto err_free;
+	err = vtio_ring_alloc(r, num);
+	if (!err)
+		err = vtio_ring_start(r);
+	if (err) {
+		vtio_ring_free(r);
+		kfree(r);
+		return ERR_PTR(err);
 	}
-	/* One circle of ids; in-order rings never reorder it. */
-	for (i = 0; i < num; i++)
-		r->extra[i].next = (i + 1) % num;
-	r->batch_last = VTIO_NO_BATCH;
-
-	r->ops = packed ? &vtio_packed_ops : &vtio_split_ops;
-	err = vtio_ring_alloc_queue(r, packed ? vtio_packed_bytes(num) :
-						vtio_split_bytes(num));
-	if (err)
-		goto err_free;
-	err = packed ? vtio_packed_init(r) : vtio_split_init(r);
-	if (err)
-		goto err_free;
-
 	list_add_tail(&r->vq.list, &vdev->vqs);
 	return &r->vq;
-
-err_free:
-	vtio_ring_free_queue(r);
-	kfree(r->extra);
-	kfree(r->state);
-	kfree(r);
-	return ERR_PTR(err);
 }
 EXPORT_SYMBOL_NS_GPL(vtio_vq_create, VTIO);
+
+/*
+ * vtio_vq_resize - give one queue a new ring of @num entries while the
+ * device and its other queues keep running (VIRTIO_F_RING_RESET).
+ *
+ * The transport resets the queue in the device, every buffer still on the
+ * ring goes back to the driver through @recycle, the ring is replaced and
+ * the transport enables the queue again.  When the new ring cannot be
+ * allocated the old one is started again, empty, and -ENOMEM returned.
+ * A broken queue stays broken: -EIO, nothing touched.
+ * The caller keeps the queue's callback and every other user of @vq away
+ * (NAPI disabled, transmit stopped) for the duration.
+ */
+int vtio_vq_resize(struct vtio_vq *vq, unsigned int num,
+		   void (*recycle)(struct vtio_vq *vq, void *buf))
+{
+	struct vtio_device *vdev = vq->vdev;
+	const struct vtio_config_ops *ops = vdev->config;
+	struct vtio_ring *r = to_ring(vq);
+	struct vtio_ring old;
+	void *buf;
+	int err, err2;
+
+	if (!vtio_has_feature(vdev, VTIO_F_RING_RESET) || !ops->reset_vq ||
+	    !ops->enable_vq)
+		return -EOPNOTSUPP;
+	/* What broke it (the device, or its removal) outlives a queue reset. */
+	if (vtio_vq_is_broken(vq))
+		return -EIO;
+	if (num > vq->num_max || !vtio_ring_size_ok(vdev, vq->index, num))
+		return -EINVAL;
+
+	/* The transport's reset waits for handlers that did not see this. */
+	WRITE_ONCE(r->resetting, true);
+	err = ops->reset_vq(vq);
+	if (err) {
+		WRITE_ONCE(r->resetting, false);
+		return err;
+	}
+	/* The device let go of the ring: what is on it is the driver's. */
+	while ((buf = vtio_ring_detach_unused(r)))
+		recycle(vq, buf);
+
+	err = 0;
+	if (num != r->num) {
+		old = *r;
+		r->state = NULL;
+		r->extra = NULL;
+		r->queue = NULL;
+		err = vtio_ring_alloc(r, num);
+		if (err) {
+			vtio_ring_free(r);
+			r->num = old.num;
+			r->state = old.state;
+			r->extra = old.extra;
+			r->queue = old.queue;
+			r->queue_dma = old.queue_dma;
+			r->queue_bytes = old.queue_bytes;
+		} else {
+			vtio_ring_free(&old);
+		}
+	}
+	vtio_ring_start(r);
+	/* Ring pointers and indexes before handlers may look at them. */
+	smp_store_release(&r->resetting, false);
+
+	err2 = ops->enable_vq(vq);
+	if (err2) {
+		vtio_ring_set_broken(r, "not enabled again after its reset (%d)",
+				     err2);
+		return err2;
+	}
+	return err;
+}
+EXPORT_SYMBOL_NS_GPL(vtio_vq_resize, VTIO);
 
 void vtio_vq_destroy(struct vtio_vq *vq)
 {
@@ -471,9 +578,7 @@ void vtio_vq_destroy(struct vtio_vq *vq)
 		dev_warn(&vq->vdev->dev, "virtqueue %s freed with %u buffers\n",
 			 vq->name, i);
 	list_del(&vq->list);
-	vtio_ring_free_queue(r);
-	kfree(r->extra);
-	kfree(r->state);
+	vtio_ring_free(r);
 	kfree(r);
 }
 EXPORT_SYMBOL_NS_GPL(vtio_vq_destroy, VTIO);
@@ -513,7 +618,7 @@ u64 vtio_ring_transport_features(void)
 	return BIT_ULL(VTIO_F_INDIRECT_DESC) | BIT_ULL(VTIO_F_EVENT_IDX) |
 	       BIT_ULL(VTIO_F_VERSION_1) | BIT_ULL(VTIO_F_ACCESS_PLATFORM) |
 	       BIT_ULL(VTIO_F_ORDER_PLATFORM) | BIT_ULL(VTIO_F_IN_ORDER) |
-	       BIT_ULL(VTIO_F_NOTIFICATION_DATA) |
+	       BIT_ULL(VTIO_F_NOTIFICATION_DATA) | BIT_ULL(VTIO_F_RING_RESET) |
 	       (vtio_ring_enable_packed ? BIT_ULL(VTIO_F_RING_PACKED) : 0);
 }
 EXPORT_SYMBOL_NS_GPL(vtio_ring_transport_features, VTIO);
@@ -709,6 +814,9 @@ irqreturn_t vtio_vq_interrupt(int irq, void *opaque)
 	struct vtio_vq *vq = opaque;
 	struct vtio_ring *r = to_ring(vq);
 
+	/* A shared or INTx handler must not read a ring being replaced. */
+	if (unlikely(READ_ONCE(r->resetting)))
+		return IRQ_NONE;
 	if (!vtio_ring_more_used(r))
 		return IRQ_NONE;
 	if (unlikely(READ_ONCE(r->broken)))

@@ -101,6 +101,7 @@ struct vtio_ring {
 	bool has_ctx;
 	bool in_order;
 	bool broken;
+	bool resetting;		/* vtio_vq_resize() is replacing the ring */
 
 	unsigned int num;
 	u16 free_head;		/* first free descriptor */

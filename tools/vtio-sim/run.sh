@@ -2,10 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # tools/vtio-sim/run.sh: build the userspace ring harness and run all of
-# it: unit, hostile-device and randomized suites, a bounded libFuzzer run
-# and a benchmark smoke run.  Prints one "ok N name" / "not ok N name"
-# line per test and, last, "N passed, N failed, N skipped".  Exit 0 only
-# when nothing failed.
+# it: unit, hostile-device, randomized and queue-resize suites, a bounded
+# libFuzzer run and a benchmark smoke run.  Prints one "ok N name" /
+# "not ok N name" line per test and, last, "N passed, N failed, N
+# skipped".  Exit 0 only when nothing failed.
 #
 # Environment:
 #   FUZZ_SECONDS=60    length of the fuzz run (0 skips the run: counted failed)
@@ -45,7 +45,7 @@ else
 	built=0
 fi
 
-# --- the three suites ------------------------------------------------------
+# --- the four suites -------------------------------------------------------
 # Re-number each suite's KTAP lines into ours; a suite that dies without
 # reporting a failure (sanitizer abort, leak report) is a failure too.
 run_suite() {
@@ -83,6 +83,7 @@ run_suite() {
 run_suite unit "$B/test_unit"
 run_suite hostile "$B/test_hostile"
 run_suite random "$B/test_random"
+run_suite resize "$B/test_resize"
 
 # --- fuzzing ---------------------------------------------------------------
 # No clang or libFuzzer is a failure, not a skip: the ring must be fuzzed.

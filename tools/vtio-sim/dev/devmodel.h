@@ -69,10 +69,21 @@ struct dm;
  */
 typedef void dm_used_fn(void *opaque, const struct dm_buf *b, u32 len);
 
+/*
+ * Members reachable one by one and, as @NAME, as a whole: the kernel's
+ * struct_group(), which the shims do not provide.
+ */
+#ifndef struct_group
+#define struct_group(NAME, MEMBERS...)					\
+	union {								\
+		struct { MEMBERS };					\
+		struct { MEMBERS } NAME;				\
+	}
+#endif
+
 struct dm {
 	/* negotiated */
 	bool packed, event_idx, indirect, in_order, notif_data;
-	unsigned int num;
 	unsigned int vqn;
 	/*
 	 * Lenient: a fuzzer scribbles on the ring, so do not follow
@@ -83,36 +94,46 @@ struct dm {
 	/* Write a pattern into device-writable buffers, check readable ones. */
 	bool data;
 
-	/* ring memory (identity DMA: bus addresses are pointers) */
-	struct vtio_split_desc *sdesc;
-	struct vtio_split_avail *avail;
-	struct vtio_split_used *used;
-	struct vtio_packed_desc *pdesc;
-	struct vtio_packed_event *drv_evt;	/* driver writes */
-	struct vtio_packed_event *dev_evt;	/* we write */
+	/*
+	 * The queue as the driver last enabled it: a queue reset
+	 * (VIRTIO_F_RING_RESET) forgets all of it, dm_queue_enable() reads
+	 * the ring's place and size again.
+	 */
+	struct_group(q,
+		bool enabled;		/* the device may use the ring */
+		unsigned int num;
 
-	/* device cursors */
-	u16 last_avail;		/* split: next avail entry to read */
-	u16 used_idx;		/* split: our used->idx */
-	u16 avail_off;		/* packed: next slot to read */
-	bool avail_wrap;
-	u16 used_off;		/* packed: next slot for a used descriptor */
-	bool used_wrap;
-	u16 next_head;		/* split in-order: the head ring order expects */
-	u64 abs_avail;		/* split: entries read; packed: slots read */
-	u64 abs_used;		/* split: used idx advance; packed: slots used */
-	u64 irq_checked;	/* abs_used at the last interrupt decision */
-	u64 seq;
+		/* ring memory (identity DMA: bus addresses are pointers) */
+		struct vtio_split_desc *sdesc;
+		struct vtio_split_avail *avail;
+		struct vtio_split_used *used;
+		struct vtio_packed_desc *pdesc;
+		struct vtio_packed_event *drv_evt;	/* driver writes */
+		struct vtio_packed_event *dev_evt;	/* we write */
 
-	/* fetched, not completed: a FIFO (oldest first) of [cap] */
-	struct dm_buf *pend;
-	unsigned int pend_head, npend, cap;
+		/* device cursors */
+		u16 last_avail;		/* split: next avail entry to read */
+		u16 used_idx;		/* split: our used->idx */
+		u16 avail_off;		/* packed: next slot to read */
+		bool avail_wrap;
+		u16 used_off;		/* packed: next slot to mark used */
+		bool used_wrap;
+		u16 next_head;		/* split in-order: next head expected */
+		u64 abs_avail;		/* split: entries; packed: slots read */
+		u64 abs_used;		/* split: used idx; packed: slots */
+		u64 irq_checked;	/* abs_used at the last irq decision */
+		u64 seq;
+
+		/* fetched, not completed: a FIFO (oldest first) of [cap] */
+		struct dm_buf *pend;
+		unsigned int pend_head, npend, cap;
+		u8 *desc_busy;		/* split: [num] descriptors in flight */
+
+		/* notification suppression we published */
+		enum dm_notify_mode mode;
+		u64 event_abs;		/* DM_NOTIFY_AT: position awaited */
+	);
 	u8 *id_busy;		/* [65536] buffer ids in flight */
-	u8 *desc_busy;		/* split: [num] ring descriptors in flight */
-
-	/* notification suppression we published */
-	enum dm_notify_mode mode;
-	u64 event_abs;		/* DM_NOTIFY_AT: position we wait for */
 
 	dm_used_fn *on_used;
 	void *opaque;
@@ -125,6 +146,17 @@ struct dm {
 /* Set up on a queue created with @features (the negotiated bits). */
 int dm_init(struct dm *dm, struct vtio_vq *vq, u64 features);
 void dm_destroy(struct dm *dm);
+
+/*
+ * Queue reset (VIRTIO_F_RING_RESET), the device's half.  Reset: forget the
+ * queue -- what was fetched and not used, cursors, wrap counters, wishes --
+ * and stop touching its memory.  Enable: read the ring's place and size
+ * from @vq, as a transport hands them over, and start from a fresh ring.
+ * A queue enabled twice without a reset, a bad size or a ring that is not
+ * in its initial state are driver errors.
+ */
+void dm_queue_reset(struct dm *dm);
+int dm_queue_enable(struct dm *dm, struct vtio_vq *vq);
 
 /* Fetch up to @max newly available buffers; returns how many. */
 unsigned int dm_fetch(struct dm *dm, unsigned int max);
@@ -192,6 +224,10 @@ bool dm_packed_irq_due(struct dm *dm, u64 old_abs, u64 new_abs);
 void dm_packed_set_notify(struct dm *dm);
 u64 dm_packed_avail_end(const struct dm *dm);
 void dm_packed_check_notify(struct dm *dm, u32 data);
+
+/* Take a ring over at enable: its areas, and is it in its initial state? */
+void dm_split_start(struct dm *dm, void *desc, void *driver, void *device);
+void dm_packed_start(struct dm *dm, void *desc, void *driver, void *device);
 
 /* Shared by both halves: append a segment, parse an indirect table. */
 bool dm_add_seg(struct dm *dm, struct dm_buf *b, u64 addr, u32 len,

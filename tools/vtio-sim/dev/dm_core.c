@@ -24,9 +24,7 @@ void dm_err(struct dm *dm, const char *fmt, ...)
 
 int dm_init(struct dm *dm, struct vtio_vq *vq, u64 features)
 {
-	void *desc = (void *)(uintptr_t)vtio_vq_desc_addr(vq);
-	void *drv = (void *)(uintptr_t)vtio_vq_driver_addr(vq);
-	void *dev = (void *)(uintptr_t)vtio_vq_device_addr(vq);
+	int err;
 
 	memset(dm, 0, sizeof(*dm));
 	dm->packed = features & BIT_ULL(VTIO_F_RING_PACKED);
@@ -34,31 +32,15 @@ int dm_init(struct dm *dm, struct vtio_vq *vq, u64 features)
 	dm->indirect = features & BIT_ULL(VTIO_F_INDIRECT_DESC);
 	dm->in_order = features & BIT_ULL(VTIO_F_IN_ORDER);
 	dm->notif_data = features & BIT_ULL(VTIO_F_NOTIFICATION_DATA);
-	dm->num = vtio_vq_get_vring_size(vq);
 	dm->vqn = vq->index;
 	dm->data = true;
-	if (dm->packed) {
-		dm->pdesc = desc;
-		dm->drv_evt = drv;
-		dm->dev_evt = dev;
-		/* Both sides start on lap 1 (wrap counters set). */
-		dm->avail_wrap = true;
-		dm->used_wrap = true;
-	} else {
-		dm->sdesc = desc;
-		dm->avail = drv;
-		dm->used = dev;
-	}
-	dm->cap = dm->num;
-	dm->pend = calloc(dm->cap, sizeof(*dm->pend));
 	dm->id_busy = calloc(65536, 1);
-	dm->desc_busy = calloc(dm->num, 1);
-	if (!dm->pend || !dm->id_busy || !dm->desc_busy) {
-		dm_destroy(dm);
+	if (!dm->id_busy)
 		return -ENOMEM;
-	}
-	dm->mode = DM_NOTIFY_ON;
-	return 0;
+	err = dm_queue_enable(dm, vq);
+	if (err)
+		dm_destroy(dm);
+	return err;
 }
 
 static void dm_buf_free(struct dm_buf *b)
@@ -69,18 +51,68 @@ static void dm_buf_free(struct dm_buf *b)
 	b->ring_descs = NULL;
 }
 
-void dm_destroy(struct dm *dm)
+/* Free what the device keeps per queue: in-flight buffers and their books. */
+static void dm_queue_free(struct dm *dm)
 {
 	unsigned int i;
 
 	for (i = 0; dm->pend && i < dm->npend; i++)
 		dm_buf_free(&dm->pend[(dm->pend_head + i) % dm->cap]);
 	free(dm->pend);
-	free(dm->id_busy);
 	free(dm->desc_busy);
 	dm->pend = NULL;
-	dm->id_busy = NULL;
 	dm->desc_busy = NULL;
+	dm->npend = 0;
+}
+
+void dm_destroy(struct dm *dm)
+{
+	dm_queue_free(dm);
+	free(dm->id_busy);
+	dm->id_busy = NULL;
+}
+
+void dm_queue_reset(struct dm *dm)
+{
+	dm_queue_free(dm);
+	memset(&dm->q, 0, sizeof(dm->q));
+	if (dm->id_busy)
+		memset(dm->id_busy, 0, 65536);
+}
+
+int dm_queue_enable(struct dm *dm, struct vtio_vq *vq)
+{
+	void *desc = (void *)(uintptr_t)vtio_vq_desc_addr(vq);
+	void *drv = (void *)(uintptr_t)vtio_vq_driver_addr(vq);
+	void *dev = (void *)(uintptr_t)vtio_vq_device_addr(vq);
+	unsigned int num = vtio_vq_get_vring_size(vq);
+
+	if (dm->enabled) {
+		dm_err(dm, "queue %u enabled again without a reset", dm->vqn);
+		return -EBUSY;
+	}
+	if (!num || num > VTIO_QUEUE_SIZE_MAX ||
+	    (!dm->packed && !is_power_of_2(num))) {
+		dm_err(dm, "queue %u enabled with a %s ring of size %u",
+		       dm->vqn, dm->packed ? "packed" : "split", num);
+		return -EINVAL;
+	}
+	dm->num = num;
+	dm->cap = num;
+	dm->pend = calloc(dm->cap, sizeof(*dm->pend));
+	dm->desc_busy = calloc(num, 1);
+	if (!dm->pend || !dm->desc_busy) {
+		dm_queue_reset(dm);
+		return -ENOMEM;
+	}
+	if (dm->packed)
+		dm_packed_start(dm, desc, drv, dev);
+	else
+		dm_split_start(dm, desc, drv, dev);
+	/* Our wish on a fresh queue: notify me for every buffer. */
+	dm->enabled = true;
+	dm_set_notify(dm, DM_NOTIFY_ON, 0);
+	return 0;
 }
 
 bool dm_add_seg(struct dm *dm, struct dm_buf *b, u64 addr, u32 len,
@@ -239,7 +271,8 @@ unsigned int dm_fetch(struct dm *dm, unsigned int max)
 {
 	unsigned int n = 0;
 
-	while (n < max && dm->npend < dm->cap) {
+	/* A reset queue is not processed: its memory is not ours. */
+	while (dm->enabled && n < max && dm->npend < dm->cap) {
 		struct dm_buf *b = &dm->pend[(dm->pend_head + dm->npend) % dm->cap];
 		bool ok;
 
@@ -369,6 +402,8 @@ bool dm_irq_check(struct dm *dm)
 	u64 old = dm->irq_checked, new = dm->abs_used;
 	bool due;
 
+	if (!dm->enabled)
+		return false;
 	/* Our used writes must be visible before we read the driver's wish. */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	dm->irq_checked = new;
@@ -384,6 +419,11 @@ bool dm_irq_check(struct dm *dm)
 
 bool dm_set_notify(struct dm *dm, enum dm_notify_mode mode, unsigned int k)
 {
+	if (!dm->enabled) {
+		dm_err(dm, "harness bug: notification wish on reset queue %u",
+		       dm->vqn);
+		return false;
+	}
 	if (mode == DM_NOTIFY_AT && !dm->event_idx)
 		mode = DM_NOTIFY_ON;
 	dm->mode = mode;
@@ -430,12 +470,19 @@ bool dm_notify_expected(const struct dm *dm, u64 old_abs, u64 new_abs)
 
 u64 dm_avail_end(const struct dm *dm)
 {
+	if (!dm->enabled)
+		return dm->abs_avail;
 	return dm->packed ? dm_packed_avail_end(dm) : dm_split_avail_end(dm);
 }
 
 void dm_on_notify(struct dm *dm, u32 data)
 {
 	dm->st.notifies++;
+	if (!dm->enabled) {
+		dm_err(dm, "notification for queue %u while it is reset",
+		       dm->vqn);
+		return;
+	}
 	if (!dm->notif_data) {
 		if (data != dm->vqn)
 			dm_err(dm, "notification carries %#x, expected queue index %u",

@@ -190,3 +190,28 @@ void dm_packed_check_notify(struct dm *dm, u32 data)
 		       (data >> 16) & 0x7fff, data >> 31, want & 0x7fff,
 		       want >> VTIO_EVENT_WRAP_SHIFT);
 }
+
+/*
+ * A queue just enabled: both sides start on lap 1 (wrap counters set), so
+ * no slot may look available for that lap yet, or we would fetch what the
+ * driver never made available on this ring.
+ */
+void dm_packed_start(struct dm *dm, void *desc, void *driver, void *device)
+{
+	unsigned int i;
+
+	dm->pdesc = desc;
+	dm->drv_evt = driver;
+	dm->dev_evt = device;
+	dm->avail_wrap = true;
+	dm->used_wrap = true;
+	for (i = 0; i < dm->num; i++) {
+		u16 flags = le16_to_cpu(READ_ONCE(dm->pdesc[i].flags));
+
+		if (dm_is_avail(flags, true)) {
+			dm_err(dm, "queue %u enabled with slot %u available (flags %#x): a new ring has none",
+			       dm->vqn, i, flags);
+			break;
+		}
+	}
+}

@@ -179,3 +179,20 @@ void dm_split_check_notify(struct dm *dm, u32 data)
 		dm_err(dm, "notification data next_idx %u, but avail idx is %u",
 		       data >> 16, idx);
 }
+
+/*
+ * A queue just enabled: we read the avail ring from entry 0, so a driver
+ * that did not start its ring afresh would feed us stale entries.
+ */
+void dm_split_start(struct dm *dm, void *desc, void *driver, void *device)
+{
+	u16 idx;
+
+	dm->sdesc = desc;
+	dm->avail = driver;
+	dm->used = device;
+	idx = le16_to_cpu(READ_ONCE(dm->avail->idx));
+	if (idx)
+		dm_err(dm, "queue %u enabled with avail idx %u: a new ring starts at 0",
+		       dm->vqn, idx);
+}

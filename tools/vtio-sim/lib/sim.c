@@ -37,7 +37,8 @@ u64 sim_cfg_features(const struct sim_cfg *c)
 	       (c->event_idx ? BIT_ULL(VTIO_F_EVENT_IDX) : 0) |
 	       (c->in_order ? BIT_ULL(VTIO_F_IN_ORDER) : 0) |
 	       (c->notif_data ? BIT_ULL(VTIO_F_NOTIFICATION_DATA) : 0) |
-	       (c->access_platform ? BIT_ULL(VTIO_F_ACCESS_PLATFORM) : 0);
+	       (c->access_platform ? BIT_ULL(VTIO_F_ACCESS_PLATFORM) : 0) |
+	       (c->ring_reset ? BIT_ULL(VTIO_F_RING_RESET) : 0);
 }
 
 void sim_fail(struct sim *s, const char *fmt, ...)
@@ -118,6 +119,79 @@ static void sim_on_used(void *opaque, const struct dm_buf *b, u32 len)
 	s->completed++;
 }
 
+/*
+ * The transport's queue reset: the device forgets the queue, and so does
+ * the notification book (the ring's indexes start again too).
+ */
+static int sim_reset_vq(struct vtio_vq *vq)
+{
+	struct sim *s = vq_to_sim(vq);
+
+	s->reset_vqs++;
+	if (s->on_reset_vq)
+		s->on_reset_vq(s);
+	if (s->reset_vq_err)
+		return s->reset_vq_err;
+	dm_queue_reset(&s->dm);
+	s->kick_old = 0;
+	s->added_since_kick = 0;
+	/* In order: the next token back is the next one added. */
+	s->next_return_seq = s->next_add_seq;
+	return 0;
+}
+
+/* ... and enabling it again: the device reads the ring's place and size. */
+static int sim_enable_vq(struct vtio_vq *vq)
+{
+	struct sim *s = vq_to_sim(vq);
+	unsigned int num = vtio_vq_get_vring_size(vq);
+	int err;
+
+	s->enable_vqs++;
+	if (s->enable_vq_err)
+		return s->enable_vq_err;
+	if (num > vq->num_max)
+		sim_fail(s, "queue enabled with %u entries, the device takes %u",
+			 num, vq->num_max);
+	err = dm_queue_enable(&s->dm, vq);
+	if (!err)
+		s->cfg.num = num;
+	return err;
+}
+
+static const struct vtio_config_ops sim_config_ops = {
+	.reset_vq	= sim_reset_vq,
+	.enable_vq	= sim_enable_vq,
+};
+
+static void sim_recycle(struct vtio_vq *vq, void *buf)
+{
+	struct sim *s = vq_to_sim(vq);
+	struct sim_tok *t = buf;
+
+	if (!t || t->magic != SIM_TOK_MAGIC) {
+		sim_fail(s, "recycle got %p, not a token", buf);
+		return;
+	}
+	if (!t->outstanding) {
+		sim_fail(s, "token %llu recycled, but it is not outstanding (%s)",
+			 (unsigned long long)t->serial,
+			 t->recycled ? "recycled twice" : "returned already");
+		return;
+	}
+	t->outstanding = false;
+	t->recycled = true;
+	s->outstanding--;
+	s->recycled++;
+	t->next_recycled = s->recycled_toks;
+	s->recycled_toks = t;
+}
+
+int sim_resize(struct sim *s, unsigned int num)
+{
+	return vtio_vq_resize(s->vq, num, sim_recycle);
+}
+
 int sim_create(struct sim *s, const struct sim_cfg *cfg)
 {
 	int err;
@@ -127,13 +201,14 @@ int sim_create(struct sim *s, const struct sim_cfg *cfg)
 	s->features = sim_cfg_features(cfg);
 	s->vdev.features = s->features;
 	s->vdev.dev.init_name = "vtio-sim0";
+	s->vdev.config = &sim_config_ops;
 	s->dma_dev.init_name = "sim-dma";
 	INIT_LIST_HEAD(&s->vdev.vqs);
 	s->exact_kicks = true;
 
-	s->vq = vtio_vq_create(&s->vdev, 0, cfg->num, cfg->num, sim_notify,
-			       cfg->callback ? sim_callback : NULL, "simq",
-			       cfg->ctx, &s->dma_dev);
+	s->vq = vtio_vq_create(&s->vdev, 0, cfg->num, cfg->num_max ?: cfg->num,
+			       sim_notify, cfg->callback ? sim_callback : NULL,
+			       "simq", cfg->ctx, &s->dma_dev);
 	if (IS_ERR(s->vq)) {
 		err = PTR_ERR(s->vq);
 		s->vq = NULL;
@@ -164,6 +239,10 @@ unsigned int sim_destroy(struct sim *s)
 	vtio_vq_destroy(s->vq);
 	dm_destroy(&s->dm);
 	s->vq = NULL;
+	while ((t = s->recycled_toks)) {
+		s->recycled_toks = t->next_recycled;
+		sim_tok_free(t);
+	}
 	return n;
 }
 

@@ -31,6 +31,8 @@ struct sim_tok {
 	bool outstanding;	/* added, not yet returned / detached */
 	bool completed;		/* the device used it */
 	u32 expect_len;		/* what the driver must report */
+	bool recycled;		/* came back through resize's recycle */
+	struct sim_tok *next_recycled;
 	struct scatterlist sg[SIM_MAX_SG];
 	u8 data[];
 };
@@ -41,6 +43,8 @@ struct sim_cfg {
 	unsigned int num;
 	bool callback;		/* give the queue a callback */
 	bool ctx;
+	bool ring_reset;	/* negotiate VIRTIO_F_RING_RESET */
+	unsigned int num_max;	/* the device's largest size; 0: num */
 };
 
 struct sim {
@@ -64,6 +68,19 @@ struct sim {
 	u64 callbacks;		/* ... that reached the queue callback */
 	void (*on_callback)(struct sim *s);
 	void *priv;
+
+	/*
+	 * Queue reset book (the transport's reset_vq / enable_vq).  A
+	 * non-zero *_err makes that call fail with it; on_reset_vq runs
+	 * inside reset_vq, in the middle of vtio_vq_resize(), before the
+	 * device lets go of the ring.
+	 */
+	int reset_vq_err;
+	int enable_vq_err;
+	void (*on_reset_vq)(struct sim *s);
+	u64 reset_vqs, enable_vqs;	/* calls, failed ones included */
+	u64 recycled;			/* tokens handed to sim_recycle */
+	struct sim_tok *recycled_toks;	/* ... kept until sim_destroy */
 
 	/* tokens */
 	u64 next_serial;
@@ -108,6 +125,12 @@ struct sim_tok *sim_get(struct sim *s, unsigned int *len);
 struct sim_tok *sim_get_ctx(struct sim *s, unsigned int *len, void **ctx);
 /* Device: interrupt decision; delivers vtio_vq_interrupt when due. */
 bool sim_irq(struct sim *s);
+/*
+ * vtio_vq_resize() with a recycle callback that checks each token (one
+ * that is not outstanding fails the test) and keeps it, so that a token
+ * get_buf returns later is caught, not freed memory.
+ */
+int sim_resize(struct sim *s, unsigned int num);
 /* Device: fetch everything, complete in order with full length. */
 unsigned int sim_device_run(struct sim *s);
 

@@ -2,13 +2,15 @@
 #include <stdio.h>
 
 #include "helpers.h"
+#include "shim_runtime.h"
 
 void cfg_name(const struct sim_cfg *c, char *buf, size_t size)
 {
-	snprintf(buf, size, "%s q=%u%s%s%s%s%s", c->packed ? "packed" : "split",
-		 c->num, c->indirect ? " ind" : "", c->event_idx ? " ei" : "",
+	snprintf(buf, size, "%s q=%u%s%s%s%s%s%s",
+		 c->packed ? "packed" : "split", c->num,
+		 c->indirect ? " ind" : "", c->event_idx ? " ei" : "",
 		 c->in_order ? " io" : "", c->notif_data ? " nd" : "",
-		 c->access_platform ? " ap" : "");
+		 c->access_platform ? " ap" : "", c->ring_reset ? " rr" : "");
 }
 
 const char *cfg_unsupported(const struct sim_cfg *c)
@@ -19,6 +21,8 @@ const char *cfg_unsupported(const struct sim_cfg *c)
 		return "ring lacks IN_ORDER";
 	if (c->notif_data && !sim_ring_supports(VTIO_F_NOTIFICATION_DATA))
 		return "ring lacks NOTIFICATION_DATA";
+	if (c->ring_reset && !sim_ring_supports(VTIO_F_RING_RESET))
+		return "ring lacks RING_RESET";
 	return NULL;
 }
 
@@ -82,4 +86,61 @@ unsigned int add_simple(struct sim *s, unsigned int n, u32 out, u32 in)
 		}
 	}
 	return i;
+}
+
+bool end_test(struct sim *s, long kbase, char *why, size_t size)
+{
+	bool ok = sim_ok(s);
+
+	snprintf(why, size, "%s", sim_why(s));
+	sim_destroy(s);
+	if (ok && vtio_sim_kmalloc_live() != kbase) {
+		snprintf(why, size, "ring leaked %ld allocations",
+			 vtio_sim_kmalloc_live() - kbase);
+		ok = false;
+	}
+	if (ok && vtio_sim_dma_live()) {
+		snprintf(why, size, "%ld DMA mappings live after destroy",
+			 vtio_sim_dma_live());
+		ok = false;
+	}
+	return ok;
+}
+
+void scenario_name(const struct sim_cfg *c, const char *title, char *buf,
+		   size_t size)
+{
+	char cn[96];
+
+	cfg_name(c, cn, sizeof(cn));
+	snprintf(buf, size, "%s: %s", cn, title);
+}
+
+const char *run_scenario(const struct sim_cfg *c, u64 seed, scenario_fn *fn,
+			 bool may_break, bool *ok, char *why, size_t size)
+{
+	long kbase = vtio_sim_kmalloc_live();
+	const char *unsup = cfg_unsupported(c);
+	struct prng p;
+	struct sim s;
+	int err;
+
+	if (unsup)
+		return unsup;
+	prng_seed(&p, seed);
+	vtio_sim_log_clear();
+	err = sim_create(&s, c);
+	if (err) {
+		snprintf(why, size, "vtio_vq_create failed %d", err);
+		*ok = false;
+		return NULL;
+	}
+	fn(&s, &p);
+	if (!may_break)
+		CHECK(&s, !vtio_vq_is_broken(s.vq), "queue broken: %s",
+		      vtio_sim_log_find("err", NULL) ?: "?");
+	CHECK(&s, !vtio_sim_log_count("err"), "dev_err: %s",
+	      vtio_sim_log_find("err", NULL));
+	*ok = end_test(&s, kbase, why, size);
+	return NULL;
 }

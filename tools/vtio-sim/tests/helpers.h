@@ -12,7 +12,7 @@
 				 ##__VA_ARGS__);			\
 	} while (0)
 
-/* "split q=8 ind ei io nd ap" */
+/* "split q=8 ind ei io nd ap rr" */
 void cfg_name(const struct sim_cfg *c, char *buf, size_t size);
 /* NULL, or why the ring cannot run @c (e.g. "ring lacks IN_ORDER"). */
 const char *cfg_unsupported(const struct sim_cfg *c);
@@ -54,5 +54,25 @@ unsigned int complete_all(struct sim *s, struct prng *p);
 unsigned int drain(struct sim *s);
 /* Add @n simple tokens (stops at the first failure); returns how many. */
 unsigned int add_simple(struct sim *s, unsigned int n, u32 out, u32 in);
+/*
+ * The end of a test: keep the first failure in @why, destroy the queue,
+ * then fail on allocations (against @kbase, vtio_sim_kmalloc_live() before
+ * sim_create) or DMA mappings left behind.  Returns whether it passed.
+ */
+bool end_test(struct sim *s, long kbase, char *why, size_t size);
+
+typedef void scenario_fn(struct sim *s, struct prng *p);
+/*
+ * Run @fn on a new queue of config @c with a PRNG seeded from @seed.
+ * Returns why the ring cannot run @c (nothing ran), or NULL with *@ok
+ * telling whether the test passed: no sim_fail, no dev_err, no leak and,
+ * unless @may_break, no broken queue; the first failure is in @why.
+ */
+const char *run_scenario(const struct sim_cfg *c, u64 seed, scenario_fn *fn,
+			 bool may_break, bool *ok, char *why, size_t size);
+
+/* "<config>: @title" into @buf. */
+void scenario_name(const struct sim_cfg *c, const char *title, char *buf,
+		   size_t size);
 
 #endif

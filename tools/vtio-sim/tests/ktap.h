@@ -58,6 +58,16 @@ static inline void ktap_skip(const char *name, const char *why)
 	fflush(stdout);
 }
 
+/* A skip when @unsup says why the test could not run, else its result. */
+static inline void ktap_outcome(const char *name, const char *unsup, bool ok,
+				const char *why)
+{
+	if (unsup)
+		ktap_skip(name, unsup);
+	else
+		ktap_result(ok, name, why);
+}
+
 static inline int ktap_end(void)
 {
 	printf("1..%u\n# totals: %u passed, %u failed, %u skipped\n", ktap.n,

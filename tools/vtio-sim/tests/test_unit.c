@@ -279,8 +279,7 @@ static void sc_detach(struct sim *s, struct prng *p)
 		CHECK(s, vtio_sim_dma_live() == 0, "%ld DMA mappings live",
 		      vtio_sim_dma_live());
 	/* The device was reset: forget what it fetched. */
-	dm_destroy(&s->dm);
-	dm_init(&s->dm, s->vq, s->features);
+	dm_queue_reset(&s->dm);
 	(void)p;
 }
 
@@ -505,7 +504,7 @@ static void sc_nocb(struct sim *s, struct prng *p)
 
 struct scenario {
 	const char *name;
-	void (*fn)(struct sim *s, struct prng *p);
+	scenario_fn *fn;
 	bool (*applies)(const struct sim_cfg *c);
 	bool ctx;
 	bool no_callback;
@@ -545,50 +544,18 @@ static const struct scenario scenarios[] = {
 static void run_one(const struct sim_cfg *base, const struct scenario *sc)
 {
 	struct sim_cfg c = *base;
-	char name[128], cn[96], why[600];
+	char name[160], why[600];
 	const char *unsup;
-	struct prng p;
-	struct sim s;
-	long kbase = vtio_sim_kmalloc_live();
-	int err;
+	u64 seed;
+	bool ok;
 
 	c.callback = !sc->no_callback;
 	c.ctx = sc->ctx;
-	cfg_name(&c, cn, sizeof(cn));
-	snprintf(name, sizeof(name), "%s: %s", cn, sc->name);
-	unsup = cfg_unsupported(&c);
-	if (unsup) {
-		ktap_skip(name, unsup);
-		return;
-	}
-	prng_seed(&p, c.num * 131 + c.packed * 7 + c.indirect * 3 +
-		      c.event_idx * 11 + c.in_order * 13);
-	vtio_sim_log_clear();
-	err = sim_create(&s, &c);
-	if (err) {
-		snprintf(why, sizeof(why), "vtio_vq_create failed %d", err);
-		ktap_result(false, name, why);
-		return;
-	}
-	sc->fn(&s, &p);
-	CHECK(&s, !vtio_vq_is_broken(s.vq), "queue broken: %s",
-	      vtio_sim_log_find("err", NULL) ?: "?");
-	CHECK(&s, !vtio_sim_log_count("err"), "dev_err: %s",
-	      vtio_sim_log_find("err", NULL));
-	snprintf(why, sizeof(why), "%s", sim_why(&s));
-	err = sim_ok(&s);
-	sim_destroy(&s);
-	if (err && vtio_sim_kmalloc_live() != kbase) {
-		snprintf(why, sizeof(why), "ring leaked %ld allocations",
-			 vtio_sim_kmalloc_live() - kbase);
-		err = 0;
-	}
-	if (err && vtio_sim_dma_live()) {
-		snprintf(why, sizeof(why), "%ld DMA mappings live after destroy",
-			 vtio_sim_dma_live());
-		err = 0;
-	}
-	ktap_result(err, name, why);
+	scenario_name(&c, sc->name, name, sizeof(name));
+	seed = c.num * 131 + c.packed * 7 + c.indirect * 3 + c.event_idx * 11 +
+	       c.in_order * 13;
+	unsup = run_scenario(&c, seed, sc->fn, false, &ok, why, sizeof(why));
+	ktap_outcome(name, unsup, ok, why);
 }
 
 /* vtio_vq_create refuses sizes the format cannot have, with a message. */
