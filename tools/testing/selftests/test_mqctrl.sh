@@ -57,6 +57,17 @@ load_8021q() {
 	module_loaded 8021q
 }
 
+# mac_reached DEV MAC NAME: one result, ok when DEV takes MAC and the host
+# reaches it (it learns the new address from our ARP request).
+mac_reached() {
+	if ip link set "$1" address "$2" && ip neigh flush dev "$1" >/dev/null &&
+	   ping_ok 20 56; then
+		ok "$3: the host reaches it"
+	else
+		not_ok "$3: the host reaches it"
+	fi
+}
+
 # carrier_is DEV 0|1: wait up to 10 s for the carrier.
 carrier_is() {
 	local t=100
@@ -100,25 +111,14 @@ run() {
 		done
 	fi
 
-	# The host learns the new address from our ARP request.
-	if ip link set "$dev" address "$newmac" && ip neigh flush dev "$dev" >/dev/null &&
-	   ping_ok 20 56; then
-		ok "MAC changed to $newmac: the host reaches it"
-	else
-		not_ok "MAC changed to $newmac: the host reaches it"
-	fi
+	mac_reached "$dev" "$newmac" "MAC changed to $newmac"
 	if [ "$host" = 1 ]; then
 		blocked "frames to the old MAC filtered" \
 			"$(rx_from_host "$dev" "$mac" 0 10.213.0.99 $N)"
 	else
 		ok "frames to the old MAC filtered # SKIP no host helper"
 	fi
-	if ip link set "$dev" address "$mac" && ip neigh flush dev "$dev" >/dev/null &&
-	   ping_ok 20 56; then
-		ok "MAC back to $mac: the host reaches it"
-	else
-		not_ok "MAC back to $mac: the host reaches it"
-	fi
+	mac_reached "$dev" "$mac" "MAC back to $mac"
 
 	if [ "$host" = 0 ]; then
 		vlan=0
