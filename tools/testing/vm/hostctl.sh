@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# hostctl.sh RESULTS MONITOR PID: the host's half of the guest tests that
-# need the host to act (selftests/test_mqctrl.sh). Runs inside the guest's
-# network namespace, next to the tap, until process PID (run-qemu.sh) exits.
+# hostctl.sh RESULTS MONITOR PID [UNPARK]: the host's half of the guest
+# tests that need the host to act (selftests/test_mqctrl.sh). Runs inside
+# the guest's network namespace, next to the tap, until process PID
+# (run-qemu.sh) exits.
 #
 # The guest asks by printing a line on its result port (ttyS1, the file
 # RESULTS):
@@ -19,10 +20,24 @@
 # the guest sees its UDP "NoPorts" counter move and knows the host is done.
 # Frames are written raw (AF_PACKET, python3), so no neighbour or route
 # entry on the host decides where they go.
+#
+# UNPARK=SECONDS (run-qemu.sh passes it for rss=on devices) works around a
+# bug of QEMU 7.2's software RSS, which Debian 12's QEMU always uses (its
+# eBPF RSS object does not load with libbpf 1.x). A frame read from tap
+# queue Y that RSS sends to receive queue X is parked on Y's net queue when
+# X has no free buffer at that moment; QEMU then stops reading tap queue Y
+# until the guest notifies receive queue Y, which it has no reason to do
+# while Y has buffers (its notifications are suppressed). Every flow the
+# host kernel hashes to tap queue Y stalls. QEMU flushes every queue when
+# the link state is set, so each UNPARK seconds "set_link n0 on" is typed
+# while the link is up: the guest sees no change (no config interrupt).
+# Seen as: tap fd missing from QEMU's poll set, "info virtio-queue-status"
+# showing the queue idle with buffers, one set_link releasing the flows.
 set -uo pipefail
 
-[ $# -eq 3 ] || { echo "usage: $0 RESULTS MONITOR PID" >&2; exit 1; }
-results="$1" mon="$2" owner="$3"
+[ $# -eq 3 ] || [ $# -eq 4 ] ||
+	{ echo "usage: $0 RESULTS MONITOR PID [UNPARK]" >&2; exit 1; }
+results="$1" mon="$2" owner="$3" unpark="${4:-0}"
 tap=vtap0 host_ip=10.213.0.1 guest_ip=10.213.0.2
 
 log() { echo "[$(date +%H:%M:%S)] $*"; }
@@ -64,12 +79,39 @@ monitor() {
 	timeout 5 bash -c "echo '$*' >'$mon.in'" || log "monitor write failed"
 }
 
+# The link state the guest asked for, and a lock so that an unpark never
+# lands between a test's "set_link off" and its "on".
+link_file="$mon.link" lock_file="$mon.lock"
+echo on >"$link_file"
+
+set_link() {
+	(
+		flock 8
+		echo "$1" >"$link_file"
+		monitor "set_link n0 $1"
+	) 8>"$lock_file"
+}
+
+unpark_loop() {
+	local n=0
+	log "unparking tap queues every $unpark s (QEMU software RSS)"
+	trap 'log "unparked $n times"; exit 0' TERM
+	while kill -0 "$owner" 2>/dev/null; do
+		sleep "$unpark"
+		(
+			flock 8
+			[ "$(cat "$link_file")" = on ] && monitor "set_link n0 on"
+		) 8>"$lock_file" && n=$((n + 1))
+	done
+	log "unparked $n times"
+}
+
 handle() {
 	local seq="$1" req="$2"
 	shift 2
 	case "$req" in
 	set_link)
-		monitor "set_link n0 $1" ;;
+		case "$1" in on|off) set_link "$1" ;; *) log "set_link on|off" ;; esac ;;
 	announce)
 		monitor "announce_self" ;;
 	send)
@@ -83,6 +125,11 @@ handle() {
 }
 
 log "hostctl for $results (monitor $mon)"
+if [ "$unpark" != 0 ]; then
+	unpark_loop &
+	unpark_pid=$!
+	trap 'kill "$unpark_pid" 2>/dev/null' EXIT
+fi
 # tail follows the file QEMU creates and exits with run-qemu.sh.
 tail -n +1 -F --pid="$owner" "$results" 2>/dev/null |
 	while IFS= read -r line; do

@@ -113,7 +113,7 @@ cleanup() {
 	for p in "$tail_pid" "$iperf_pid" "$hostctl_pid" "$drain_pid"; do
 		[ -n "$p" ] && kill "$p" 2>/dev/null || true
 	done
-	rm -f "$mon.in" "$mon.out"
+	rm -f "$mon.in" "$mon.out" "$mon.link" "$mon.lock"
 	ip netns del "$ns" 2>/dev/null || true
 }
 trap cleanup EXIT
@@ -141,7 +141,10 @@ mkfifo "$mon.in" "$mon.out"
 cat "$mon.out" >"$logs/$name.monitor.log" &
 drain_pid=$!
 touch "$ktap_file"
-ip netns exec "$ns" "$VM_DIR/hostctl.sh" "$ktap_file" "$mon" $$ \
+# rss=on: QEMU 7.2's software RSS can park a tap queue (see hostctl.sh).
+unpark=0
+case ",$opts," in *,rss=on,*) unpark=2 ;; esac
+ip netns exec "$ns" "$VM_DIR/hostctl.sh" "$ktap_file" "$mon" $$ "$unpark" \
 	>"$logs/$name.hostctl.log" 2>&1 &
 hostctl_pid=$!
 
