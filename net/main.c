@@ -90,6 +90,18 @@ u64 vnet_irq_stats_read(const struct vnet_irq_stats *s)
 	return v;
 }
 
+/* A queue's interrupt: count it, then hand the queue to its NAPI. */
+void vnet_queue_interrupt(struct vtio_vq *vq, struct vnet_irq_stats *irq,
+			  struct napi_struct *napi)
+{
+	u64_stats_update_begin(&irq->syncp);
+	u64_stats_inc(&irq->interrupts);
+	u64_stats_update_end(&irq->syncp);
+
+	vtio_vq_disable_cb(vq);
+	napi_schedule(napi);
+}
+
 void vnet_napi_schedule(struct napi_struct *napi, struct vtio_vq *vq)
 {
 	if (napi_schedule_prep(napi)) {

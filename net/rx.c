@@ -513,12 +513,7 @@ void vnet_rx_callback(struct vtio_vq *vq)
 	struct vnet_priv *vi = vq->vdev->priv;
 	struct vnet_rq *rq = &vi->rq[vq->index / 2];
 
-	u64_stats_update_begin(&rq->irq.syncp);
-	u64_stats_inc(&rq->irq.interrupts);
-	u64_stats_update_end(&rq->irq.syncp);
-
-	vtio_vq_disable_cb(vq);
-	napi_schedule(&rq->napi);
+	vnet_queue_interrupt(vq, &rq->irq, &rq->napi);
 }
 
 int vnet_rx_poll(struct napi_struct *napi, int budget)

@@ -45,12 +45,7 @@ void vnet_tx_callback(struct vtio_vq *vq)
 	struct vnet_priv *vi = vq->vdev->priv;
 	struct vnet_sq *sq = &vi->sq[vq->index / 2];
 
-	u64_stats_update_begin(&sq->irq.syncp);
-	u64_stats_inc(&sq->irq.interrupts);
-	u64_stats_update_end(&sq->irq.syncp);
-
-	vtio_vq_disable_cb(vq);
-	napi_schedule(&sq->napi);
+	vnet_queue_interrupt(vq, &sq->irq, &sq->napi);
 }
 
 int vnet_tx_poll(struct napi_struct *napi, int budget)

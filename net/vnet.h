@@ -236,6 +236,8 @@ void vnet_stats_read(const struct vnet_stats *s, u64 *out, unsigned int n);
 u64 vnet_irq_stats_read(const struct vnet_irq_stats *s);
 
 /* NAPI glue shared by rx and tx. */
+void vnet_queue_interrupt(struct vtio_vq *vq, struct vnet_irq_stats *irq,
+			  struct napi_struct *napi);
 void vnet_napi_schedule(struct napi_struct *napi, struct vtio_vq *vq);
 void vnet_napi_complete(struct napi_struct *napi, struct vtio_vq *vq,
 			int done);

@@ -22,35 +22,33 @@ spread() {
 	qgrown "$b" "$a" 100
 }
 
+# spread_check DIR WHO VERB IPERF_ARGS...: 8 flows (twice when they landed
+# on too few queues); two results. Uses run()'s dev, secs, pairs and want.
+spread_check() {
+	local dir="$1" who="$2" verb="$3" try q
+	shift 3
+	for try in 1 2; do
+		q="$(spread "$dev" "$dir" -t "$secs" -P 8 "$@")" || { q=""; break; }
+		[ "$(count_words $q)" -ge "$want" ] && break
+		diag "run $try: $who flows on queues ${q:-none} only: again"
+	done
+	[ -n "$q" ] && ok "$who: 8 iperf3 flows" ||
+		not_ok "$who: 8 iperf3 flows" "iperf3 failed"
+	[ "$(count_words $q)" -ge "$want" ] &&
+		ok "$who flows $verb $want+ of $pairs $dir queues (${q% })" ||
+		not_ok "$who flows $verb $want+ of $pairs $dir queues" "only on: ${q:-none}"
+}
+
 run() {
-	local pairs="${1:-4}" secs="${2:-4}" dev want q try b a bad="" ib ia pb pa i
+	local pairs="${1:-4}" secs="${2:-4}" dev want b a bad="" ib ia pb pa i
 
 	dev="$(mq_dev)"
 	want=$((pairs < 3 ? pairs : 3))
 
 	check "ethtool -L $dev combined $pairs" ethtool -L "$dev" combined "$pairs"
 
-	for try in 1 2; do
-		q="$(spread "$dev" rx -t "$secs" -P 8 -R)" || { q=""; break; }
-		[ "$(count_words $q)" -ge "$want" ] && break
-		diag "run $try: host->guest flows on queues ${q:-none} only: again"
-	done
-	[ -n "$q" ] && ok "host->guest: 8 iperf3 flows" ||
-		not_ok "host->guest: 8 iperf3 flows" "iperf3 failed"
-	[ "$(count_words $q)" -ge "$want" ] &&
-		ok "host->guest flows land on $want+ of $pairs rx queues (${q% })" ||
-		not_ok "host->guest flows land on $want+ of $pairs rx queues" "only on: ${q:-none}"
-
-	for try in 1 2; do
-		q="$(spread "$dev" tx -t "$secs" -P 8)" || { q=""; break; }
-		[ "$(count_words $q)" -ge "$want" ] && break
-		diag "run $try: guest->host flows on queues ${q:-none} only: again"
-	done
-	[ -n "$q" ] && ok "guest->host: 8 iperf3 flows" ||
-		not_ok "guest->host: 8 iperf3 flows" "iperf3 failed"
-	[ "$(count_words $q)" -ge "$want" ] &&
-		ok "guest->host flows use $want+ of $pairs tx queues (${q% })" ||
-		not_ok "guest->host flows use $want+ of $pairs tx queues" "only: ${q:-none}"
+	spread_check rx "host->guest" "land on" -R
+	spread_check tx "guest->host" use
 
 	# Every queue that carried traffic also took interrupts and polls.
 	b="$(qcounts "$dev" rx)"
