@@ -38,6 +38,8 @@
  * touched on a Version 3 device or with the prototype feature bits.
  */
 #define VMM_MSI_VEC_NUM		0x0c0	/* R: vectors the device supports */
+/* The same offset on a Version 2 device with VIRTIO_F_RING_RESET (R/W). */
+#define VMM_QUEUE_RESET		0x0c0
 #define VMM_MSI_STATE		0x0c4	/* R: enabled, sharing mode */
 #define VMM_MSI_CMD		0x0c8	/* W: VMM_MSI_CMD_* */
 #define VMM_MSI_VEC_SEL		0x0d0	/* W: vector; R: command answer */
@@ -194,6 +196,8 @@ int vmm_find_vqs(struct vtio_device *vdev, unsigned int nvqs,
 		 struct vtio_vq *vqs[], const struct vtio_vq_info info[],
 		 struct irq_affinity *desc);
 void vmm_del_vqs(struct vtio_device *vdev);
+int vmm_reset_vq(struct vtio_vq *vq);
+int vmm_enable_vq(struct vtio_vq *vq);
 void vmm_synchronize_cbs(struct vtio_device *vdev);
 const char *vmm_irq_mode_name(enum vmm_irq_mode mode);
 

@@ -114,6 +114,9 @@ u64 vmm_get_features(struct vtio_device *vdev)
 
 	/* Reserved for future use on MMIO (virtio 1.3, 4.2.4). */
 	features &= ~BIT_ULL(VTIO_F_ADMIN_VQ);
+	/* A legacy device has no QueueReset register to back the bit. */
+	if (vm->version == VMM_VERSION_LEGACY)
+		features &= ~BIT_ULL(VTIO_F_RING_RESET);
 
 	vm->proto_offered = 0;
 	if (vm->version == VMM_VERSION_MSI &&
@@ -848,6 +851,50 @@ static void vmm_deactivate_queue(struct vmm_device *vm, unsigned int index)
 	if (vmm_rd(vm, VIRTIO_MMIO_QUEUE_READY))
 		dev_warn(vm->dev, "queue %u still reads ready after being stopped\n",
 			 index);
+}
+
+/*
+ * VIRTIO_F_RING_RESET (virtio 1.2, 4.2.2): write 1 to QueueReset; the
+ * reset is done when QueueReset and QueueReady both read 0.  Only a
+ * standard Version 2 device gets this far: get_features never lets the
+ * feature through where 0x0c0 is an MSI register.
+ */
+int vmm_reset_vq(struct vtio_vq *vq)
+{
+	struct vmm_device *vm = to_vmm(vq->vdev);
+	u32 reset = 0, ready = 0;
+	unsigned int i;
+
+	vmm_wr(vm, VIRTIO_MMIO_QUEUE_SEL, vq->index);
+	vmm_wr(vm, VMM_QUEUE_RESET, 1);
+	for (i = 0; i < VMM_RESET_POLLS; i++) {
+		reset = vmm_rd(vm, VMM_QUEUE_RESET);
+		ready = vmm_rd(vm, VIRTIO_MMIO_QUEUE_READY);
+		if (!reset && !ready)
+			break;
+		usleep_range(100, 200);
+	}
+	if (i == VMM_RESET_POLLS) {
+		dev_err(vm->dev,
+			"queue %u (%s) not reset after %u polls (QueueReset %u, QueueReady %u)\n",
+			vq->index, vq->name, VMM_RESET_POLLS, reset, ready);
+		return -ETIMEDOUT;
+	}
+	/* An interrupt raised before the reset may still be in its handler. */
+	vmm_synchronize_cbs(vq->vdev);
+	return 0;
+}
+
+/* After vmm_reset_vq: the (new) ring, ready again; the interrupt stays. */
+int vmm_enable_vq(struct vtio_vq *vq)
+{
+	struct vmm_device *vm = to_vmm(vq->vdev);
+
+	vmm_wr(vm, VIRTIO_MMIO_QUEUE_SEL, vq->index);
+	vmm_wr(vm, VIRTIO_MMIO_QUEUE_NUM, vtio_vq_get_vring_size(vq));
+	vmm_setup_modern_ring(vm, vq);
+	vmm_wr(vm, VIRTIO_MMIO_QUEUE_READY, 1);
+	return 0;
 }
 
 /* Undo everything find_vqs (or a failed attempt of it) set up. */

@@ -43,6 +43,7 @@ static void dm_reset(struct dm *dm)
 	dm->driver_features = 0;
 	dm->int_status = 0;
 	dm->queue_sel = 0;
+	dm->queue_reset_reads = 0;
 	for (i = 0; i < DM_MAX_VQ; i++) {
 		struct dm_vq *q = &dm->vq[i];
 
@@ -261,6 +262,24 @@ static bool msi_present(struct dm *dm)
 			   (dm->driver_features & BIT_ULL(40)));
 }
 
+/* QueueReset (virtio 1.2): a standard Version 2 device with RING_RESET. */
+static bool queue_reset_present(struct dm *dm)
+{
+	return dm->version == 2 && !dm->msi &&
+	       (dm->driver_features & BIT_ULL(40));
+}
+
+/* The selected queue back to its state after a device reset. */
+static void queue_reset(struct dm *dm, struct dm_vq *q)
+{
+	q->num = 0;
+	q->ready = 0;
+	q->desc = q->driver = q->device = 0;
+	q->vector = DM_NO_VECTOR;
+	dm->queue_resets++;
+	dm->queue_reset_reads = dm->queue_reset_busy;
+}
+
 /* Is @off one of the per-queue notification registers? */
 static bool is_notify(struct dm *dm, u32 off)
 {
@@ -347,6 +366,15 @@ static u32 dm_read(struct dm *dm, u32 off, unsigned int size)
 	case MSI_VEC_NUM:
 	case MSI_STATE:
 	case MSI_VEC_SEL:
+		if (off == MSI_VEC_NUM && queue_reset_present(dm)) {
+			if (dm->queue_reset_stuck)
+				return 1;
+			if (dm->queue_reset_reads) {
+				dm->queue_reset_reads--;
+				return 1;
+			}
+			return 0;
+		}
 		if (!msi_present(dm)) {
 			violation(dm, "read 0x%03x (QueueReset / MSI block) on a device without MSI",
 				  off);
@@ -501,7 +529,13 @@ static void dm_write(struct dm *dm, u32 off, unsigned int size, u32 val)
 			dm->msi_data = val;
 		return;
 	case MSI_VEC_NUM:	/* QueueReset on a standard device */
-		violation(dm, "write 0x0c0 (QueueReset / MsiVecNum)");
+		if (!queue_reset_present(dm))
+			violation(dm, "write 0x0c0 (QueueReset / MsiVecNum)");
+		else if (val != 1 || dm->queue_sel >= dm->nvq)
+			violation(dm, "QueueReset write of %u to queue %u", val,
+				  dm->queue_sel);
+		else
+			queue_reset(dm, q);
 		return;
 	}
 	violation(dm, "write of read-only or undefined register 0x%03x", off);

@@ -69,6 +69,8 @@ struct dm {
 	unsigned int reset_busy;	/* status reads non-zero this often */
 	bool garbage;			/* every read returns junk */
 	bool queue_busy;		/* QueueReady/QueuePFN read non-zero */
+	unsigned int queue_reset_busy;	/* QueueReset reads 1 this often */
+	bool queue_reset_stuck;		/* ... or for ever */
 	/* called after every MSI command (tests inject events there) */
 	void (*on_msi_cmd)(struct dm *dm, u32 cmd, u32 vec);
 
@@ -84,6 +86,8 @@ struct dm {
 	u32 config_gen;
 	u8 config[DM_WINDOW];
 	unsigned int reset_reads;
+	unsigned int queue_reset_reads;
+	unsigned int queue_resets;	/* QueueReset writes of 1 */
 	bool id_was_zero;		/* DeviceID 0 was read */
 	bool msi_enabled;
 	u32 msi_vec_sel, msi_answer;

@@ -915,6 +915,61 @@ static void t_v3_ring_reset_not_negotiated(void)
 	sane();
 }
 
+/*
+ * VIRTIO_F_RING_RESET on a standard Version 2 device: QueueReset resets
+ * one queue, the driver waits for QueueReset and QueueReady to read 0 and
+ * gives the queue its new ring; a device that never finishes is reported.
+ */
+static void t_queue_reset(void)
+{
+	unsigned int wired_syncs;
+	struct sim_vq *s;
+
+	fx_init(f, 2, V1F | BIT_ULL(40));
+	f->dm.msi = false;
+	up(BIT_ULL(40));
+	CHECK(f->dm.driver_features & BIT_ULL(40));
+	CHECK(core_find(f, 3, net3) == 0);
+	core_ready(f);
+
+	f->dm.queue_reset_busy = 3;
+	wired_syncs = plat.wired.syncs;
+	CHECK(vmm_reset_vq(f->vqs[1]) == 0);
+	CHECK(f->dm.queue_resets == 1 && !f->dm.vq[1].ready);
+	CHECK(f->dm.queue_reset_reads == 0);	/* it waited for all 3 */
+	CHECK(f->dm.vq[0].ready && f->dm.vq[2].ready);
+	CHECK(plat.wired.syncs > wired_syncs);
+
+	/* A smaller ring somewhere else, as vtio_vq_resize hands over. */
+	s = sim_vq(f->vqs[1]);
+	s->num = 128;
+	s->desc = 0x20000000;
+	s->driver = 0x20000800;
+	s->device = 0x20000c00;
+	CHECK(vmm_enable_vq(f->vqs[1]) == 0);
+	CHECK(f->dm.vq[1].ready && f->dm.vq[1].num == 128);
+	CHECK(f->dm.vq[1].desc == 0x20000000 &&
+	      f->dm.vq[1].driver == 0x20000800 &&
+	      f->dm.vq[1].device == 0x20000c00);
+
+	f->dm.queue_reset_stuck = true;
+	sim_log_clear();
+	CHECK(vmm_reset_vq(f->vqs[0]) == -ETIMEDOUT);
+	CHECK(sim_log_count("queue 0 (input.0) not reset after 1000 polls (QueueReset 1, QueueReady 0)") == 1);
+	f->dm.queue_reset_stuck = false;
+
+	vmm_del_vqs(&f->vm->vdev);
+	all_released();
+	sane();
+
+	/* Version 1 has no QueueReset: an offered bit 40 is never taken. */
+	fx_init(f, 1, BIT_ULL(40));
+	up(BIT_ULL(40));
+	CHECK(!(f->vm->vdev.device_features & BIT_ULL(40)));
+	CHECK(!(f->dm.driver_features & BIT_ULL(40)));
+	sane();
+}
+
 /* ------------------------------------------------------- notify ------ */
 
 static void kick_all(void)
@@ -1083,6 +1138,7 @@ static const struct {
 	{ "bits 39/40 of a standard Version 2 device are not MSI", t_standard_v2_bits_39_40 },
 	{ "proto_v2_bits: prototype bits acknowledged and used", t_proto_v2_bits },
 	{ "Version 3: RING_RESET never negotiated", t_v3_ring_reset_not_negotiated },
+	{ "queue reset: QueueReset, wait, new ring; a stuck device reported", t_queue_reset },
 	{ "notify: per-queue addresses base + i * multiplier", t_notify_address },
 	{ "notify: notification data instead of the index", t_notify_data },
 	{ "notify: addresses aliasing registers or outside rejected", t_notify_address_garbage },
