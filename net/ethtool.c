@@ -88,6 +88,7 @@ static int vnet_set_ringparam(struct net_device *dev,
 {
 	struct vnet_priv *vi = netdev_priv(dev);
 	u32 rx_max, tx_max;
+	int err;
 
 	if (vi->dead)
 		return -ENODEV;
@@ -104,8 +105,14 @@ static int vnet_set_ringparam(struct net_device *dev,
 	if (ring->rx_pending == vtio_vq_get_vring_size(vi->rq[0].vq) &&
 	    ring->tx_pending == vtio_vq_get_vring_size(vi->sq[0].vq))
 		return 0;
-	if (vnet_has(vi, VTIO_F_RING_RESET))
-		return vnet_resize_rings(vi, ring->rx_pending, ring->tx_pending);
+	if (vnet_has(vi, VTIO_F_RING_RESET) && !vi->queue_reset_failed) {
+		err = vnet_resize_rings(vi, ring->rx_pending, ring->tx_pending);
+		if (err != -ETIMEDOUT)
+			return err;
+		/* Offered, but not done (QEMU 7.2's virtio-mmio, for one). */
+		vi->queue_reset_failed = true;
+		netdev_warn(dev, "device did not complete a queue reset: ring sizes are set by device reset from now on\n");
+	}
 	return vnet_reinit(vi, ring->rx_pending, ring->tx_pending);
 }
 

@@ -181,6 +181,7 @@ struct vnet_priv {
 	unsigned int rx_ring;		/* -G sizes; 0: device maximum */
 	unsigned int tx_ring;
 	bool dead;			/* re-initialisation failed */
+	bool queue_reset_failed;	/* a queue reset timed out: -G resets */
 
 	unsigned int hdr_len;		/* virtio-net header, both directions */
 	enum vnet_rx_mode rx_mode;

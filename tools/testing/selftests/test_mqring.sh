@@ -22,7 +22,7 @@ carrier_up() {
 rings() { ethtool -g "$1" | awk '/^Current/ { c = 1 } c && ($1 == "RX:" || $1 == "TX:") { printf "%s ", $2 }'; }
 
 run() {
-	local dev max cur table before odd how
+	local dev max cur table shrink_rc odd how
 
 	dev="$(mq_dev)"
 	ethtool -g "$dev" 2>&1 | sed 's/^/# /'
@@ -39,10 +39,14 @@ run() {
 		not_ok "ethtool -G rx 128 tx 128" "now $(rings "$dev")"
 	fi
 
-	if has_feature "$dev" RING_RESET; then
+	# A device that offers queue reset but never completes one (QEMU
+	# 7.2's virtio-mmio has no QueueReset register) gets device resets.
+	if has_feature "$dev" RING_RESET &&
+	   ! dmesg | grep -q "$dev: device did not complete a queue reset"; then
 		how="set by queue reset"
 	else
 		how="set by device reset"
+		dmesg | grep "$dev: device did not complete a queue reset" | sed 's/^/# /'
 	fi
 	if dmesg | grep -q "$dev: rings of 128/128 entries, $how"; then
 		ok "-G took the $how path (RING_RESET $(has_feature "$dev" RING_RESET && echo on || echo off))"
@@ -74,8 +78,10 @@ run() {
 	fi
 
 	# Closed: the rings change, the queues start with the next open.
-	if ip link set "$dev" down && ethtool -G "$dev" rx 64 tx 64 &&
-	   ip link set "$dev" up && [ "$(rings "$dev")" = "64 64 " ] &&
+	# Up again whatever -G said, so a failure here is not every later one.
+	ip link set "$dev" down && ethtool -G "$dev" rx 64 tx 64
+	shrink_rc=$?
+	if ip link set "$dev" up && [ "$shrink_rc" = 0 ] && [ "$(rings "$dev")" = "64 64 " ] &&
 	   carrier_up "$dev" && ping_ok 20 1400 && iperf_ok -t 2 -P 4 >/dev/null; then
 		ok "ethtool -G rx 64 tx 64 while down, then up: traffic flows"
 	else

@@ -161,9 +161,17 @@ score() {
 	# QEMU's side: accesses to registers the device does not have (-D log
 	# of -d guest_errors,unimp, e.g. a legacy register on a Version 2
 	# transport) and virtio errors it printed (virtio_error() on stderr).
-	local qerr
-	if [ -f "$LOGS/$name.guest-errors.log" ]; then
-		qerr="$({ cat "$LOGS/$name.guest-errors.log"
+	# QEMU 7.2's virtio-mmio offers RING_RESET but has no QueueReset
+	# register (0x0c0): its accesses are expected once the driver has
+	# said so and fallen back to device resets.
+	local qerr known="" qlog="$LOGS/$name.guest-errors.log"
+	if [ -f "$qlog" ]; then
+		if grep -q 'device did not complete a queue reset' <<<"${dmesg:-}" &&
+		   grep -q 'bad register offset (0xc0)' "$qlog"; then
+			known='bad register offset \(0xc0\)'
+			status+=", QEMU lacks QueueReset"
+		fi
+		qerr="$({ grep -Ev "${known:-^\$}" "$qlog"
 			  grep -i virtio "$LOGS/$name.qemu.log"; } 2>/dev/null | head -n 20)"
 		if [ -z "$qerr" ]; then
 			pass
