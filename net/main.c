@@ -477,6 +477,7 @@ static int vnet_probe(struct vtio_device *vdev)
 	vtio_device_ready(vdev);
 	vnet_enable_pairs(vi);
 	rtnl_unlock();
+	vnet_cpuhp_add(vi);
 
 	if (dev->addr_assign_type == NET_ADDR_RANDOM &&
 	    vnet_has(vi, VIRTIO_NET_F_CTRL_MAC_ADDR) &&
@@ -519,6 +520,7 @@ static void vnet_remove(struct vtio_device *vdev)
 	struct vnet_priv *vi = vdev->priv;
 
 	vnet_debugfs_remove(vi);
+	vnet_cpuhp_remove(vi);
 	vtio_config_driver_disable(vdev);
 	cancel_work_sync(&vi->config_work);
 
@@ -559,9 +561,12 @@ static int __init vnet_init(void)
 	int err;
 
 	vnet_debugfs_init();
+	vnet_cpuhp_init();
 	err = vtio_register_driver(&vnet_driver);
-	if (err)
+	if (err) {
+		vnet_cpuhp_exit();
 		vnet_debugfs_exit();
+	}
 	return err;
 }
 module_init(vnet_init);
@@ -569,6 +574,7 @@ module_init(vnet_init);
 static void __exit vnet_exit(void)
 {
 	vtio_unregister_driver(&vnet_driver);
+	vnet_cpuhp_exit();
 	vnet_debugfs_exit();
 }
 module_exit(vnet_exit);

@@ -218,6 +218,12 @@ struct vnet_priv {
 	struct vnet_rss rss;
 	u64 guest_offloads;		/* VIRTIO_NET_F_GUEST_* in force */
 	unsigned long vlans[BITS_TO_LONGS(VLAN_N_VID)];
+
+	/* CPU hotplug: spread the pairs again (cpuhp.c). */
+	struct hlist_node cpuhp_online;
+	struct hlist_node cpuhp_dead;
+	bool cpuhp_added;
+	struct work_struct affinity_work;
 };
 
 static inline bool vnet_has(const struct vnet_priv *vi, unsigned int fbit)
@@ -302,6 +308,12 @@ static inline bool vnet_ctrl_inject(struct vnet_priv *vi,
 	return true;
 }
 #endif
+
+/* cpuhp.c */
+void vnet_cpuhp_init(void);
+void vnet_cpuhp_exit(void);
+void vnet_cpuhp_add(struct vnet_priv *vi);
+void vnet_cpuhp_remove(struct vnet_priv *vi);
 
 /* queues.c */
 int vnet_alloc_queues(struct vnet_priv *vi);
